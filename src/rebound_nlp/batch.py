@@ -1,0 +1,320 @@
+"""Analyse many emails, or a whole mailbox, into one table.
+
+Messages stream through in chunks (parse, clean, spaCy, model), optionally in
+worker processes; only the result rows are kept.  Once every row is in, each
+rejection's strategies are re-ranked with the person's recent history.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import Counter, deque
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from rebound_nlp.advice import Advice, build_advice, signals_of
+from rebound_nlp.mail import iter_mailbox, parse_message
+from rebound_nlp.mail.mailboxes import RawMessage
+from rebound_nlp.mail.parse import ParsedMessage
+from rebound_nlp.strategy import History, rank_strategies
+
+__all__ = ["COLUMNS", "analyse", "analyse_mailbox", "company_of", "summarise", "write_table"]
+
+COLUMNS = (
+    "source", "message_id", "date", "sender", "subject", "is_rejection",
+    "rejection_probability", "tone", "stage", "feedback", "feedback_text", "reasons",
+    "future_invite", "feedback_offer", "strategy", "strategy_title", "strategies", "company",
+    "error",
+)
+CHUNK = 128
+_ATS_DOMAINS = ("greenhouse", "lever", "workday", "myworkday", "smartrecruiters", "icims",
+                "taleo", "jobvite", "ashbyhq", "workable", "bamboohr", "recruitee",
+                "teamtailor", "personio", "successfactors", "breezy", "applytojob")
+_PUBLIC_DOMAINS = ("gmail", "googlemail", "outlook", "hotmail", "yahoo", "icloud", "aol",
+                   "proton", "protonmail", "gmx", "live", "mail")
+_NAME_NOISE = ("hiring team", "recruiting team", "recruitment team", "talent acquisition",
+               "talent team", "careers", "recruiting", "recruitment", "hr team", "people team",
+               "no-reply", "noreply", "do not reply", "jobs", "hiring")
+
+
+@dataclass(frozen=True, slots=True)
+class _Row:
+    fields: dict[str, Any]
+    signals: dict[str, str] | None
+
+
+def company_of(sender: str) -> str:
+    """Best guess of the employer from a From header ('' when unknown).
+
+    Examples
+    --------
+    >>> company_of('"Acme Robotics Careers" <no-reply@acme-robotics.com>')
+    'Acme Robotics'
+    >>> company_of("Jo Smith <jo@gmail.com>")
+    ''
+    """
+    import email.utils
+
+    name, address = email.utils.parseaddr(sender)
+    domain = address.rpartition("@")[2].lower()
+    labels = [p for p in domain.split(".") if p]
+    core = labels[-2] if len(labels) >= 2 else ""
+    if core in _ATS_DOMAINS or (len(labels) >= 3 and labels[-3] in _ATS_DOMAINS):
+        cleaned = name
+        for noise in _NAME_NOISE:
+            cleaned = cleaned.replace(noise, "").replace(noise.title(), "")
+        return " ".join(cleaned.replace(" at ", " ").split()).strip(" -|,")
+    if not core or core in _PUBLIC_DOMAINS:
+        return ""
+    return " ".join(w.capitalize() for w in core.replace("-", " ").replace("_", " ").split())
+
+
+def _empty_row(source: str, parsed: ParsedMessage) -> dict[str, Any]:
+    return {
+        "source": source, "message_id": parsed.message_id, "date": parsed.date,
+        "sender": parsed.sender, "subject": parsed.subject, "is_rejection": False,
+        "rejection_probability": float("nan"), "tone": None, "stage": None, "feedback": [],
+        "feedback_text": "", "reasons": [], "future_invite": False, "feedback_offer": False,
+        "strategy": None, "strategy_title": "", "strategies": [],
+        "company": company_of(parsed.sender), "error": parsed.error,
+    }
+
+
+def _fill(row: dict[str, Any], advice: Advice) -> None:
+    row.update(
+        is_rejection=advice.is_rejection,
+        rejection_probability=advice.rejection_probability,
+        tone=advice.tone,
+        stage=advice.stage,
+        feedback=list(advice.feedback_categories),
+        feedback_text=" ".join(" ".join(f.text.split()) for f in advice.feedback),
+        reasons=list(advice.reasons),
+        future_invite=advice.future_invite,
+        feedback_offer=advice.feedback_offer,
+    )
+    _set_strategies(row, advice.strategies)
+
+
+def _set_strategies(row: dict[str, Any], strategies: Sequence[Any]) -> None:
+    row["strategy"] = strategies[0].number if strategies else None
+    row["strategy_title"] = strategies[0].title if strategies else ""
+    row["strategies"] = [s.number for s in strategies]
+
+
+def _analyse_parsed(items: Sequence[tuple[str, ParsedMessage]]) -> list[_Row]:
+    from rebound_nlp.nlp import MAX_CHARS, get_nlp
+    from rebound_nlp.persist import load_model
+
+    rows = [_empty_row(source, parsed) for source, parsed in items]
+    todo = [k for k, (_, parsed) in enumerate(items) if parsed.body.strip()]
+    out = [_Row(row, None) for row in rows]
+    if not todo:
+        return out
+    texts = [items[k][1].body for k in todo]
+    docs = list(get_nlp().pipe([t[:MAX_CHARS] for t in texts], batch_size=64))
+    preds = load_model().predict(docs, [items[k][1].subject for k in todo])
+    for k, text, pred in zip(todo, texts, preds, strict=True):
+        advice = build_advice(pred, text)
+        _fill(rows[k], advice)
+        out[k] = _Row(rows[k], signals_of(pred, advice) if advice.is_rejection else None)
+    return out
+
+
+def _analyse_raw(chunk: Sequence[RawMessage]) -> list[_Row]:
+    items = []
+    for source, raw, error in chunk:
+        parsed = ParsedMessage(error=error) if raw is None else parse_message(raw)
+        items.append((source, parsed))
+    return _analyse_parsed(items)
+
+
+def _chunks(messages: Iterable[RawMessage], size: int) -> Iterator[list[RawMessage]]:
+    chunk: list[RawMessage] = []
+    for message in messages:
+        chunk.append(message)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _run(chunks: Iterator[list[RawMessage]], jobs: int) -> Iterator[list[_Row]]:
+    if jobs <= 1:
+        yield from map(_analyse_raw, chunks)
+        return
+    # Bounded look-ahead keeps memory flat however large the mailbox is.
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        pending: deque[Future[list[_Row]]] = deque()
+        for chunk in chunks:
+            pending.append(pool.submit(_analyse_raw, chunk))
+            if len(pending) >= 2 * jobs:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+
+
+def _apply_history(rows: list[_Row]) -> None:
+    """Re-rank each dated rejection's strategies with the rejections before it."""
+    dated = sorted(
+        (r.fields["date"], i) for i, r in enumerate(rows)
+        if r.signals is not None and isinstance(r.fields["date"], datetime)
+    )
+    times = [d for d, _ in dated]
+    for pos, (when, i) in enumerate(dated):
+        recent = times[:pos]
+        history = History(
+            recent_14=sum(when - t <= timedelta(days=14) for t in recent),
+            recent_30=sum(when - t <= timedelta(days=30) for t in recent),
+        )
+        streak = history.signals()
+        if streak:
+            _set_strategies(rows[i].fields, rank_strategies({**(rows[i].signals or {}), **streak}))
+
+
+def _frame(rows: list[_Row]) -> pd.DataFrame:
+    _apply_history(rows)
+    df = pd.DataFrame([r.fields for r in rows], columns=list(COLUMNS))
+    df["date"] = pd.to_datetime(df["date"], utc=True)
+    df["strategy"] = df["strategy"].astype("Int64")
+    return df
+
+
+def _progress(it: Iterator[list[_Row]], enabled: bool) -> Iterator[list[_Row]]:
+    if not enabled:
+        yield from it
+        return
+    from tqdm.auto import tqdm
+
+    with tqdm(unit="msg", desc="analysing") as bar:
+        for rows in it:
+            bar.update(len(rows))
+            yield rows
+
+
+def analyse_mailbox(path: str | os.PathLike[str], *, jobs: int = 1, progress: bool = False
+                    ) -> pd.DataFrame:
+    """Analyse every message of a mailbox into one row each, in mailbox order.
+
+    Parameters
+    ----------
+    path : path-like
+        An mbox file, a Maildir (``cur/``, ``new/``, ``tmp/``), a folder of
+        ``.eml`` files (searched recursively) or a single ``.eml`` file.
+    jobs : int, default 1
+        Worker processes; the table is identical for any value.
+    progress : bool, default False
+        Show a progress bar.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The columns of :data:`COLUMNS`.  Messages that could not be read keep
+        their row, with the reason in ``error``.
+
+    Raises
+    ------
+    MailboxError
+        If ``path`` is none of the kinds above.
+
+    Examples
+    --------
+    >>> from rebound_nlp import analyse_mailbox
+    >>> table = analyse_mailbox("data/samples/mailbox.mbox")  # doctest: +SKIP
+    >>> table[table.is_rejection][["company", "tone", "strategy_title"]]  # doctest: +SKIP
+    """
+    if jobs < 1:
+        raise ValueError(f"jobs must be at least 1, got {jobs}")
+    rows: list[_Row] = []
+    for chunk_rows in _progress(_run(_chunks(iter_mailbox(path), CHUNK), jobs), progress):
+        rows += chunk_rows
+    return _frame(rows)
+
+
+def analyse(emails: Iterable[str] | pd.DataFrame | Iterable[dict[str, Any]]) -> pd.DataFrame:
+    """Analyse plain-text emails into the table :func:`analyse_mailbox` returns.
+
+    ``emails`` is an iterable of bodies, or a DataFrame / records with
+    ``body`` and optional ``subject``, ``date``, ``sender`` and ``message_id``.
+
+    Examples
+    --------
+    >>> from rebound_nlp import analyse
+    >>> table = analyse(["Unfortunately we will not be moving forward with your application.",
+    ...                  "We would like to invite you to an interview next Tuesday at 10am."])
+    >>> list(table["is_rejection"])
+    [True, False]
+    """
+    records = emails.to_dict("records") if isinstance(emails, pd.DataFrame) else list(emails)
+    items = []
+    for i, rec in enumerate(records):
+        if isinstance(rec, str):
+            rec = {"body": rec}
+        if not isinstance(rec, dict) or not isinstance(rec.get("body"), str):
+            raise TypeError(f"email {i}: expected a str or a record with a str 'body', "
+                            f"got {type(rec).__name__}")
+        raw_date = rec.get("date")
+        date = pd.to_datetime(raw_date, utc=True) if raw_date else None
+        items.append((str(rec.get("source", i)), ParsedMessage(
+            message_id=str(rec.get("message_id") or ""),
+            date=None if date is None or pd.isna(date) else date.to_pydatetime(),
+            sender=str(rec.get("sender") or ""),
+            subject=str(rec.get("subject") or ""),
+            body=rec["body"],
+            error="" if rec["body"].strip() else "empty body",
+        )))
+    rows: list[_Row] = []
+    for start in range(0, len(items), CHUNK):
+        rows += _analyse_parsed(items[start:start + CHUNK])
+    return _frame(rows)
+
+
+def summarise(table: pd.DataFrame) -> str:
+    """A short text summary of an analysed table."""
+    rej = table[table["is_rejection"] == True]  # noqa: E712
+    errors = int(table["error"].astype(bool).sum())
+    lines = [f"messages read: {len(table) - errors} of {len(table)}",
+             f"rejections found: {len(rej)}"]
+    if len(rej):
+        tone = Counter(rej["tone"].dropna())
+        stage = Counter(rej["stage"].fillna("unclear"))
+        feedback = Counter(c for cats in rej["feedback"] for c in cats)
+        lines.append("tone: " + ", ".join(f"{k} {v}" for k, v in tone.most_common()))
+        lines.append("stage: " + ", ".join(f"{k} {v}" for k, v in stage.most_common()))
+        lines.append("most common feedback: " + (", ".join(
+            f"{k} {v}" for k, v in feedback.most_common(3)) or "none"))
+    lines.append(f"messages with errors: {errors}")
+    return "\n".join(lines)
+
+
+def write_table(table: pd.DataFrame, path: str | os.PathLike[str]) -> None:
+    """Write the table as .csv, .jsonl or .parquet (parquet needs pyarrow)."""
+    import json
+
+    p = Path(path)
+    suffix = p.suffix.lower()
+    if suffix == ".csv":
+        out = table.copy()
+        for col in ("feedback", "reasons", "strategies"):
+            out[col] = [json.dumps(v) for v in out[col]]
+        out.to_csv(p, index=False)
+    elif suffix == ".jsonl":
+        table.to_json(p, orient="records", lines=True, date_format="iso", force_ascii=False)
+    elif suffix == ".parquet":
+        try:
+            import pyarrow  # noqa: F401
+        except ImportError as exc:
+            from rebound_nlp.errors import MissingDependencyError
+
+            raise MissingDependencyError(
+                "Writing parquet needs pyarrow: pip install 'rebound-nlp[parquet]'."
+            ) from exc
+        table.to_parquet(p, index=False)
+    else:
+        raise ValueError(f"{p}: unknown output type {suffix!r}; use .csv, .jsonl or .parquet.")

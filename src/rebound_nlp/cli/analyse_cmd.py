@@ -1,0 +1,49 @@
+"""``rebound analyse``: a mailbox into a table of its rejections."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+
+def add_parser(sub: Any) -> None:
+    p = sub.add_parser(
+        "analyse",
+        help="analyse a mailbox (mbox, Maildir, folder of .eml, one .eml)",
+        description="Analyse every message of a mailbox into one table; print a summary.",
+        epilog="examples:\n  rebound analyse data/samples/mailbox.mbox\n"
+        "  rebound analyse ~/Mail/INBOX -o out.csv --rejections-only --jobs 2",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("path", help="an mbox file, a Maildir, a folder of .eml files or one .eml")
+    p.add_argument("-o", "--output", help="write the table: .csv, .jsonl or .parquet")
+    p.add_argument("--jobs", type=int, default=1, help="worker processes (default 1)")
+    p.add_argument("--rejections-only", action="store_true", help="keep rejections only")
+    p.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from rebound_nlp.batch import analyse_mailbox, summarise, write_table
+
+    progress = not args.no_progress and sys.stderr.isatty()
+    table = analyse_mailbox(args.path, jobs=args.jobs, progress=progress)
+    summary = summarise(table)
+    shown = table[table["is_rejection"] == True] if args.rejections_only else table  # noqa: E712
+    if args.output:
+        write_table(shown, args.output)
+        print(f"wrote {len(shown)} rows to {args.output}")
+    else:
+        columns = ["date", "company", "tone", "stage", "feedback", "reasons", "strategy",
+                   "strategy_title"]
+        rejections = table[table["is_rejection"] == True]  # noqa: E712
+        if len(rejections):
+            import pandas as pd
+
+            with pd.option_context("display.width", 160, "display.max_colwidth", 40,
+                                   "display.max_rows", 200):
+                print(rejections[columns].to_string())
+    print(summary)
+    read = len(table) - int(table["error"].astype(bool).sum())
+    return 0 if read else 1

@@ -1,0 +1,38 @@
+"""``rebound evaluate``: measure a model on labelled emails."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+
+def add_parser(sub: Any) -> None:
+    p = sub.add_parser(
+        "evaluate",
+        help="evaluate a model on labelled emails",
+        description="Evaluate a model on the test split of labelled data (all rows when "
+        "the data has no split column).",
+        epilog="examples:\n  rebound evaluate data/emails.jsonl\n"
+        "  rebound evaluate mine.jsonl --model my-model --split all --json",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("data", help="labelled emails: .jsonl or .csv in the corpus schema")
+    p.add_argument("--model", help="model directory (default: the shipped model)")
+    p.add_argument("--trusted", action="store_true",
+                   help="allow a joblib model directory (joblib runs code when loaded)")
+    p.add_argument("--split", default="test", help="which split to use; 'all' for every row")
+    p.add_argument("--json", action="store_true", help="print the report as JSON")
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from rebound_nlp.persist import load_model
+    from rebound_nlp.training import evaluate, load_dataset
+
+    model = load_model(args.model, trusted=args.trusted)
+    data = load_dataset(args.data)
+    if args.split == "all" and "split" in data:
+        data = data.drop(columns="split")
+    report = evaluate(model, data, split_name=args.split)
+    print(report.to_json() if args.json else report)
+    return 0

@@ -1,0 +1,117 @@
+"""Build the spaCy pipeline: ``blank("en")``, line-break sentences, cue phrases.
+
+No statistical spaCy model is used (none can be downloaded here); everything
+beyond tokenisation is rules of ours.  The :class:`~spacy.language.Language`
+is always built from code and never pickled.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+import spacy
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Token
+
+from rebound_nlp.nlp.patterns import EMAIL_CUES, SENTENCE_CUES
+
+__all__ = ["CUE_EXTENSION", "MAX_CHARS", "Cue", "get_nlp", "make_doc"]
+
+#: Only the first ``MAX_CHARS`` characters of a text are analysed.  Job emails
+#: are far shorter; the cap keeps huge or junk inputs fast.
+MAX_CHARS = 20_000
+#: Name of the Doc extension that holds the cue matches.
+CUE_EXTENSION = "rebound_cues"
+
+Cue = tuple[str, int, int]
+"""A cue match: (label, start token, end token)."""
+
+_lock = threading.Lock()
+_nlp: Language | None = None
+
+
+#: A line shorter than this (a greeting, a sign-off, a signature line) ends
+#: where it breaks; longer lines may be hard-wrapped prose that goes on.
+SHORT_LINE = 50
+_BULLETS = frozenset({"-", "*", "•", "·", "\u2013", "o"})  # \u2013: en dash
+
+
+def _breaks_sentence(doc: Doc, token: Token) -> bool:
+    """Whether the line break in or after ``token`` ends a sentence."""
+    text = token.text_with_ws
+    if text.count("\n") >= 2 or "\n\n" in doc.text[token.idx : token.idx + len(text) + 1]:
+        return True  # a blank line: a new paragraph
+    following = doc[token.i + 1]
+    if following.text in _BULLETS or (following.like_num and following.i + 1 < len(doc)
+                                     and doc[following.i + 1].text in {".", ")"}):
+        return True
+    previous = token if not token.is_space else doc[token.i - 1] if token.i else token
+    if previous.text[-1:] in {".", "!", "?", ":", ";"}:
+        return True
+    line_start = doc.text.rfind("\n", 0, token.idx) + 1
+    return token.idx - line_start < SHORT_LINE
+
+
+@Language.component("rebound_line_breaks")
+def line_breaks(doc: Doc) -> Doc:
+    """Start a sentence at paragraph breaks, bullets and after short lines,
+    but let hard-wrapped prose run on across its line breaks."""
+    for token in doc[:-1]:
+        if "\n" in token.text_with_ws and _breaks_sentence(doc, token):
+            doc[token.i + 1].is_sent_start = True
+        elif "\n" in token.text_with_ws and not doc[token.i + 1].is_sent_start:
+            doc[token.i + 1].is_sent_start = False
+    return doc
+
+
+class CueMatcher:
+    """Mark the cue phrases of :mod:`rebound_nlp.nlp.patterns` on a Doc."""
+
+    def __init__(self, nlp: Language) -> None:
+        self.matcher = PhraseMatcher(nlp.vocab, attr="NORM")
+        for table, prefix in ((EMAIL_CUES, ""), (SENTENCE_CUES, "s:")):
+            for label, phrases in table.items():
+                self.matcher.add(prefix + label, [nlp.make_doc(p) for p in phrases])
+
+    def predict(self, doc: Doc) -> list[Cue]:
+        strings = doc.vocab.strings
+        return [(strings[key], start, end) for key, start, end in self.matcher(doc)]
+
+    def set_annotations(self, doc: Doc, cues: list[Cue]) -> None:
+        doc._.set(CUE_EXTENSION, cues)
+
+    def __call__(self, doc: Doc) -> Doc:
+        self.set_annotations(doc, self.predict(doc))
+        return doc
+
+
+@Language.factory("rebound_cues")
+def make_cue_matcher(nlp: Language, name: str) -> CueMatcher:
+    return CueMatcher(nlp)
+
+
+def _build() -> Language:
+    if not Doc.has_extension(CUE_EXTENSION):
+        Doc.set_extension(CUE_EXTENSION, default=None)
+    nlp = spacy.blank("en")
+    nlp.add_pipe("rebound_line_breaks")
+    nlp.add_pipe("sentencizer")
+    nlp.add_pipe("rebound_cues")
+    return nlp
+
+
+def get_nlp() -> Language:
+    """Return the shared pipeline, built once on first use (thread-safe)."""
+    global _nlp
+    if _nlp is None:
+        with _lock:
+            if _nlp is None:
+                _nlp = _build()
+    return _nlp
+
+
+def make_doc(text: str, **kwargs: Any) -> Doc:
+    """Run the pipeline on the first :data:`MAX_CHARS` characters of ``text``."""
+    return get_nlp()(text[:MAX_CHARS], **kwargs)

@@ -1,0 +1,143 @@
+"""Map the signals of a rejection to the nine coping strategies.
+
+The mapping is data (``strategies.toml`` beside this module): each strategy
+has a base score and a weight per signal; its score is the base plus the
+weights of the signals present.  This module only reads the table, works out
+which signals an email shows, and fills in the text.
+"""
+
+from __future__ import annotations
+
+import importlib.resources
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+__all__ = [
+    "SIGNALS",
+    "STREAK_14",
+    "STREAK_30",
+    "History",
+    "StrategyAdvice",
+    "rank_strategies",
+    "strategy_table",
+]
+
+#: Every signal the table may use, with what it means.
+SIGNALS: dict[str, str] = {
+    "competition": "another candidate was chosen or the field was strong",
+    "position": "the role was filled, closed, frozen or withdrawn",
+    "feedback_skills": "feedback on skills or work",
+    "feedback_experience": "feedback on experience or qualifications",
+    "feedback_interview": "feedback on an interview, test or trial",
+    "feedback_culture_fit": "feedback on team or values fit",
+    "feedback_logistics": "a practical mismatch: location, visa, pay, hours",
+    "form_letter": "no feedback, no reason and no offer of either: a template",
+    "interview_no_reason": "rejected after an interview without feedback or reason",
+    "stage_application": "rejected at the application stage",
+    "stage_interview": "rejected after an interview",
+    "feedback_offer": "offers feedback or a call",
+    "future_invite": "invites a future application",
+    "close_call": "a close call: final round, difficult decision",
+    "praise": "praise for the candidate",
+    "warm": "a warm, personal tone",
+    "cold": "a cold or curt tone",
+    "past_pointer": "points at the candidate's past (references, checks)",
+    "recent_14": "at least STREAK_14 other rejections in the previous 14 days",
+    "recent_30": "at least STREAK_30 other rejections in the previous 30 days",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class StrategyAdvice:
+    """One strategy, scored for one email.
+
+    Attributes
+    ----------
+    number : int
+        1 to 9, the strategy's place in the article.
+    title : str
+        The strategy's title.
+    score : float
+        Base score plus the weights of the signals present; higher is more relevant.
+    why : str
+        The signals of this email that made the strategy relevant.
+    actions : tuple of str
+        Concrete next steps, the ones tied to this email's signals first.
+    """
+
+    number: int
+    title: str
+    score: float
+    why: str
+    actions: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"number": self.number, "title": self.title, "score": self.score,
+                "why": self.why, "actions": list(self.actions)}
+
+
+#: Other rejections within 14 (30) days that make a streak worth naming.
+STREAK_14 = 3
+STREAK_30 = 5
+
+
+@dataclass(frozen=True, slots=True)
+class History:
+    """How many other rejections the person had shortly before this one."""
+
+    recent_14: int = 0
+    recent_30: int = 0
+
+    def signals(self) -> dict[str, str]:
+        """The streak signals this history shows, with their counts."""
+        found = {}
+        if self.recent_14 >= STREAK_14:
+            found["recent_14"] = str(self.recent_14)
+        if self.recent_30 >= STREAK_30:
+            found["recent_30"] = str(self.recent_30)
+        return found
+
+
+@cache
+def strategy_table() -> tuple[dict[str, Any], ...]:
+    """The strategy table, read once from the package data."""
+    text = importlib.resources.files("rebound_nlp").joinpath("strategies.toml").read_text()
+    table = tuple(tomllib.loads(text)["strategy"])
+    for row in table:
+        unknown = set(row.get("signals", {})) - set(SIGNALS)
+        if unknown:
+            raise ValueError(f"strategies.toml: strategy {row['number']} uses {unknown}")
+    return table
+
+
+def _clip(text: str, limit: int = 140) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def rank_strategies(signals: Mapping[str, str]) -> tuple[StrategyAdvice, ...]:
+    """Score all nine strategies for the signals present, most relevant first.
+
+    ``signals`` maps each signal present to its detail: this email's own words
+    for it (or ``""``).  Signals not in the mapping are absent.
+    """
+    ranked = []
+    for row in strategy_table():
+        present = [
+            (rule["weight"], name, rule)
+            for name, rule in row.get("signals", {}).items()
+            if name in signals
+        ]
+        present.sort(key=lambda item: -item[0])
+        score = row["base"] + sum(w for w, _, _ in present)
+        reasons = [rule["why"].format(detail=_clip(signals[name])) for _, name, rule in present]
+        why = ("Relevant because " + "; ".join(reasons) + ".") if reasons else (
+            "No specific signal in this email; it applies to any rejection.")
+        actions = tuple(rule["action"] for _, _, rule in present if "action" in rule)
+        ranked.append(StrategyAdvice(row["number"], row["title"], float(score), why,
+                                     actions + tuple(row["actions"])))
+    ranked.sort(key=lambda s: (-s.score, s.number))
+    return tuple(ranked)

@@ -1,0 +1,140 @@
+"""Read and validate labelled emails in the corpus schema."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from rebound_nlp.errors import DataError
+from rebound_nlp.labels import FEEDBACK_CATEGORIES, REASONS, STAGES, TONES
+
+__all__ = ["LABEL_COLUMNS", "data_sha256", "load_dataset", "split"]
+
+LIST_COLUMNS = ("feedback", "reasons", "feedback_spans")
+BOOL_COLUMNS = ("is_rejection", "future_invite", "feedback_offer")
+#: Label columns; any may be absent, and the heads that need it are skipped.
+LABEL_COLUMNS = ("is_rejection", "tone", "stage", *LIST_COLUMNS[:2], "future_invite",
+                 "feedback_offer", "feedback_spans")
+_ALLOWED: dict[str, set[str]] = {
+    "tone": set(TONES),
+    "stage": set(STAGES),
+    "feedback": set(FEEDBACK_CATEGORIES),
+    "reasons": set(REASONS),
+    "split": {"train", "test"},
+}
+
+
+def _read(path: Path) -> pd.DataFrame:
+    if not path.exists():
+        raise DataError(f"{path} does not exist; expected a JSONL or CSV file of labelled emails.")
+    if path.suffix in (".jsonl", ".json"):
+        rows = []
+        with path.open(encoding="utf-8") as fh:
+            for n, line in enumerate(fh, 1):
+                if line.strip():
+                    try:
+                        rows.append(json.loads(line))
+                    except json.JSONDecodeError as exc:
+                        raise DataError(f"{path}, line {n}: not valid JSON ({exc}).") from exc
+        return pd.DataFrame(rows)
+    if path.suffix == ".csv":
+        df = pd.read_csv(path, dtype=str, keep_default_na=False)
+        for col in LIST_COLUMNS:
+            if col in df:
+                df[col] = [json.loads(v) if v else [] for v in df[col]]
+        for col in BOOL_COLUMNS:
+            if col in df:
+                df[col] = [{"true": True, "false": False, "": None}.get(v.lower(), v)
+                           for v in df[col]]
+        for col in ("tone", "stage"):
+            if col in df:
+                df[col] = df[col].replace("", None)
+        return df
+    raise DataError(f"{path}: unknown file type {path.suffix!r}; use .jsonl or .csv.")
+
+
+def _row_name(df: pd.DataFrame, i: int) -> str:
+    return f"row {i}" + (f" (id {df['id'].iloc[i]!r})" if "id" in df else "")
+
+
+def _check_values(df: pd.DataFrame) -> None:
+    rows: list[dict[Any, Any]] = df.to_dict("records")
+    for i, row in enumerate(rows):
+        where = _row_name(df, i)
+        if not isinstance(row["body"], str):
+            raise DataError(f"{where}: body must be a string, got {type(row['body']).__name__}.")
+        for col in BOOL_COLUMNS:
+            if col in row and not (row[col] is None or isinstance(row[col], bool)):
+                raise DataError(f"{where}: {col} must be true, false or null, got {row[col]!r}.")
+        for col in ("tone", "stage", "split"):
+            value = row.get(col)
+            if col in row and value is not None and value not in _ALLOWED[col]:
+                raise DataError(
+                    f"{where}: {col}={value!r} is not one of {sorted(_ALLOWED[col])} (or null)."
+                )
+        for col in LIST_COLUMNS:
+            value = row.get(col)
+            if col not in row or value is None:
+                continue
+            if not isinstance(value, list | tuple):
+                raise DataError(f"{where}: {col} must be a list, got {value!r}.")
+            bad = [v for v in value if col != "feedback_spans" and v not in _ALLOWED[col]]
+            if bad:
+                raise DataError(f"{where}: {col} has {bad}; allowed: {sorted(_ALLOWED[col])}.")
+        for span in row.get("feedback_spans") or []:
+            if not isinstance(span, str) or span not in row["body"]:
+                raise DataError(f"{where}: feedback span {span!r} is not a substring of body.")
+
+
+def load_dataset(data: str | os.PathLike[str] | pd.DataFrame | Iterable[dict[str, Any]]
+                 ) -> pd.DataFrame:
+    """Load labelled emails from a JSONL/CSV path, a DataFrame or records.
+
+    Only ``body`` is required; ``subject`` defaults to ``""`` and every label
+    column is optional.  Raises :class:`~rebound_nlp.errors.DataError` naming
+    the first row that breaks the schema.
+
+    Examples
+    --------
+    >>> from rebound_nlp.training import load_dataset
+    >>> df = load_dataset([{"body": "We will not move forward.", "is_rejection": True}])
+    >>> df[["subject", "is_rejection"]].to_dict("records")
+    [{'subject': '', 'is_rejection': True}]
+    """
+    if isinstance(data, pd.DataFrame):
+        df = data.copy()
+    elif isinstance(data, str | os.PathLike):
+        df = _read(Path(data))
+    else:
+        df = pd.DataFrame(list(data))
+    if df.empty:
+        raise DataError("The data holds no emails.")
+    if "body" not in df:
+        raise DataError(f"The data has no 'body' column; columns are {list(df.columns)}.")
+    if "subject" not in df:
+        df["subject"] = ""
+    df["subject"] = df["subject"].fillna("").astype(str)
+    df = df.astype(object).where(df.notna(), None)
+    _check_values(df)
+    return df.reset_index(drop=True)
+
+
+def split(df: pd.DataFrame, name: str) -> pd.DataFrame:
+    """Rows of one split; all rows when the data has no ``split`` column."""
+    if "split" not in df:
+        return df
+    return df[df["split"] == name].reset_index(drop=True)
+
+
+def data_sha256(df: pd.DataFrame) -> str:
+    """A stable hash of the rows (as JSON) a model was trained on."""
+    digest = hashlib.sha256()
+    for row in df.to_dict("records"):
+        digest.update(json.dumps(row, sort_keys=True, default=str).encode())
+    return digest.hexdigest()

@@ -1,0 +1,232 @@
+"""Fit a :class:`~rebound_nlp.classify.Model` from labelled emails."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, fields
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from spacy.tokens import Doc
+
+from rebound_nlp.classify import FEEDBACK_HEAD, STAGE_UNKNOWN, Model
+from rebound_nlp.errors import DataError
+from rebound_nlp.features import email_features, feature_names, sentence_features, sentences
+from rebound_nlp.labels import FEEDBACK_CATEGORIES, REASONS
+from rebound_nlp.nlp import CUE_EXTENSION, MAX_CHARS, get_nlp
+from rebound_nlp.training.datasets import data_sha256, load_dataset, split
+
+__all__ = ["TrainConfig", "parse_docs", "sentence_labels", "train"]
+
+log = logging.getLogger("rebound_nlp.training")
+
+# Which sentence cue says which feedback category (to place a span's category).
+_TOPIC_CATEGORY = {
+    "s:SKILLS": "skills",
+    "s:EXPERIENCE": "experience",
+    "s:PERFORMANCE": "interview",
+    "s:CULTURE": "culture_fit",
+    "s:LOGISTICS": "logistics",
+}
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """Hyper-parameters of training; every field can be set from a JSON config."""
+
+    email_c: float = 8.0
+    sentence_c: float = 4.0
+    min_df: int = 2
+    max_iter: int = 3000
+    sentence_class_weight: str | None = "balanced"
+
+    @classmethod
+    def from_dict(cls, config: dict[str, Any] | None) -> TrainConfig:
+        known = {f.name for f in fields(cls)}
+        unknown = set(config or {}) - known
+        if unknown:
+            raise DataError(f"Unknown config keys {sorted(unknown)}; known: {sorted(known)}.")
+        return cls(**(config or {}))
+
+
+def parse_docs(texts: Iterable[str], *, progress: bool = False) -> list[Doc]:
+    """Run the pipeline over many texts (capped like :func:`rebound_nlp.advise`)."""
+    nlp = get_nlp()
+    items = [t[:MAX_CHARS] for t in texts]
+    stream = nlp.pipe(items, batch_size=64)
+    if not progress:
+        return list(stream)
+    from tqdm.auto import tqdm
+
+    return list(tqdm(stream, total=len(items), desc="parsing", unit="email"))
+
+
+def _span_categories(doc: Doc, start: int, end: int, categories: Sequence[str]) -> list[str]:
+    """Of an email's feedback categories, those a labelled span most likely carries.
+
+    The schema lists categories per email, not per span: a span takes the
+    email's category when there is one, else those of the email's categories
+    whose cue words it holds, else all of them.
+    """
+    if len(categories) == 1:
+        return list(categories)
+    counts = dict.fromkeys(categories, 0)
+    for label, s, e in doc._.get(CUE_EXTENSION) or []:
+        cat = _TOPIC_CATEGORY.get(label)
+        if cat in counts and doc[s].idx >= start and doc[e - 1].idx < end:
+            counts[cat] += 1
+    found = [c for c in categories if counts[c]]
+    return found or list(categories)
+
+
+def sentence_labels(doc: Doc, spans: Sequence[str], categories: Sequence[str]
+                    ) -> list[set[str]]:
+    """The feedback categories of each sentence of ``doc`` (see :func:`sentences`)."""
+    located = []
+    for span in spans:
+        start = doc.text.find(span)
+        if start >= 0:
+            located.append((start, start + len(span),
+                            _span_categories(doc, start, start + len(span), categories)))
+    labels = []
+    for sent in sentences(doc):
+        cats: set[str] = set()
+        for start, end, span_cats in located:
+            if sent.start_char < end and start < sent.end_char:
+                cats.update(span_cats)
+        labels.append(cats)
+    return labels
+
+
+def _labelled(df: pd.DataFrame, column: str) -> pd.Series:
+    return df[column].notna() if column in df else pd.Series(False, index=df.index)
+
+
+def _vectorizer(min_df: int) -> TfidfVectorizer:
+    return TfidfVectorizer(analyzer=feature_names, min_df=min_df, sublinear_tf=True,
+                           lowercase=False)
+
+
+def _fit(x: Any, y: Sequence[Any], c: float, config: TrainConfig,
+         class_weight: str | None = None) -> LogisticRegression:
+    return LogisticRegression(C=c, max_iter=config.max_iter, class_weight=class_weight).fit(x, y)
+
+
+def train(
+    data: str | os.PathLike[str] | pd.DataFrame,
+    *,
+    config: dict[str, Any] | None = None,
+    seed: int = 0,
+    progress: bool = False,
+) -> Model:
+    """Train every head the data has labels for.
+
+    Rows with ``split == "test"`` are left out when the data has a ``split``
+    column.  Heads whose labels are absent are skipped with a log message.
+
+    Parameters
+    ----------
+    data : path, DataFrame or records
+        Labelled emails in the corpus schema (see ``data/LABELLING.md``).
+    config : dict, optional
+        Overrides of :class:`TrainConfig` fields.
+    seed : int, default 0
+        Seed of every random choice, so the same data, config and seed give
+        the same model.
+    progress : bool, default False
+        Show progress bars.
+
+    Examples
+    --------
+    >>> from rebound_nlp.training import train
+    >>> model = train("data/emails.jsonl")  # doctest: +SKIP
+    """
+    cfg = TrainConfig.from_dict(config)
+    np.random.seed(seed)
+    df = split(load_dataset(data), "train")
+    if df.empty:
+        raise DataError("The data has no training rows (every row has split='test').")
+    docs = parse_docs(df["body"], progress=progress)
+    feats = [email_features(d, s) for d, s in zip(docs, df["subject"], strict=True)]
+    email_vec = _vectorizer(cfg.min_df)
+    x = email_vec.fit_transform(feats)
+
+    heads: dict[str, LogisticRegression] = {}
+    skipped = []
+    has_rej = _labelled(df, "is_rejection")
+    if has_rej.any():
+        y_rej = list(df.loc[has_rej, "is_rejection"].astype(bool))
+        heads["rejection"] = _fit(x[has_rej.to_numpy()], y_rej, cfg.email_c, cfg)
+    else:
+        skipped.append("rejection")
+    # The other heads describe rejections: train them on rejections only.
+    rej = (df["is_rejection"] == True).to_numpy() if has_rej.any() else np.ones(len(df), bool)  # noqa: E712
+    rdf = df[rej]
+    xr = x[rej]
+    for name in ("tone", "stage"):
+        if name not in rdf or (name == "tone" and not rdf[name].notna().any()):
+            skipped.append(name)
+            continue
+        if name == "tone":
+            mask = rdf["tone"].notna().to_numpy()
+            labels = list(rdf["tone"][mask])
+        else:
+            mask = np.ones(len(rdf), bool)
+            labels = list(rdf["stage"].fillna(STAGE_UNKNOWN))
+        if len(set(labels)) < 2:
+            skipped.append(name)
+            continue
+        heads[name] = _fit(xr[mask], labels, cfg.email_c, cfg)
+    for name in (*REASONS, "future_invite", "feedback_offer"):
+        column = "reasons" if name in REASONS else name
+        if column not in rdf or not rdf[column].notna().any():
+            skipped.append(name)
+            continue
+        mask = rdf[column].notna().to_numpy()
+        values = rdf[column][mask]
+        flags = [name in v for v in values] if name in REASONS else [bool(v) for v in values]
+        if len(set(flags)) < 2:
+            skipped.append(name)
+            continue
+        heads[name] = _fit(xr[mask], flags, cfg.email_c, cfg)
+
+    sentence_vec = _vectorizer(cfg.min_df)
+    sentence_heads: dict[str, LogisticRegression] = {}
+    if {"feedback", "feedback_spans"} <= set(rdf.columns):
+        sfeats, slabels = [], []
+        rdocs = [d for d, keep in zip(docs, rej, strict=True) if keep]
+        for doc, spans, cats in zip(rdocs, rdf["feedback_spans"], rdf["feedback"], strict=True):
+            if spans is None or cats is None:
+                continue
+            sents = sentences(doc)
+            sfeats += [sentence_features(s, j, len(sents)) for j, s in enumerate(sents)]
+            slabels += sentence_labels(doc, spans, cats)
+        if sfeats and any(slabels):
+            xs = sentence_vec.fit_transform(sfeats)
+            # Stage one finds feedback sentences; stage two names their
+            # categories, trained on feedback sentences only.
+            is_feedback = np.array([bool(labels) for labels in slabels])
+            sentence_heads[FEEDBACK_HEAD] = _fit(xs, list(is_feedback), cfg.sentence_c, cfg,
+                                                 cfg.sentence_class_weight)
+            xf = xs[is_feedback]
+            for cat in FEEDBACK_CATEGORIES:
+                has_cat = [cat in labels for labels in slabels if labels]
+                if len(set(has_cat)) == 2:
+                    sentence_heads[cat] = _fit(xf, has_cat, cfg.sentence_c, cfg)
+    if not sentence_heads:
+        skipped.append("feedback")
+    for name in skipped:
+        log.warning("No usable labels for the %r head in the data: skipped.", name)
+    manifest = {
+        "seed": seed,
+        "config": asdict(cfg),
+        "data_sha256": data_sha256(df),
+        "n_train": len(df),
+        "skipped_heads": skipped,
+    }
+    return Model(email_vec, heads, sentence_vec, sentence_heads, manifest)

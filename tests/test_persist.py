@@ -1,0 +1,95 @@
+"""Saving and loading model directories: integrity, versions, trust."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from rebound_nlp import advise, load_model
+from rebound_nlp.errors import ModelIntegrityError, ModelVersionError, UntrustedModelError
+
+BODY = "Thank you for your interest. Unfortunately the position has been filled."
+
+
+@pytest.fixture(scope="module")
+def saved(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    base = tmp_path_factory.mktemp("models")
+    model = load_model()
+    return {fmt: model.save(base / fmt, format=fmt) for fmt in ("joblib", "skops")}
+
+
+@pytest.mark.parametrize("fmt", ["joblib", "skops"], ids=["joblib", "skops"])
+def test_round_trip_gives_same_advice(saved: dict[str, Path], fmt: str) -> None:
+    model = load_model(saved[fmt], trusted=fmt == "joblib")
+    assert advise(BODY, model=model) == advise(BODY)
+    assert (saved[fmt] / "MODEL_CARD.md").read_text().startswith("# Model card")
+    manifest = json.loads((saved[fmt] / "manifest.json").read_text())
+    assert manifest["format"] == fmt
+    assert set(manifest["files"]) == {f"email.{fmt}", f"sentences.{fmt}"}
+
+
+def test_joblib_needs_trust(saved: dict[str, Path]) -> None:
+    with pytest.raises(UntrustedModelError, match="trusted=True"):
+        load_model(saved["joblib"])
+
+
+def _copy(src: Path, tmp_path: Path) -> Path:
+    dst = tmp_path / "model"
+    shutil.copytree(src, dst)
+    return dst
+
+
+def test_altered_file_is_refused(saved: dict[str, Path], tmp_path: Path) -> None:
+    d = _copy(saved["skops"], tmp_path)
+    with (d / "email.skops").open("ab") as fh:
+        fh.write(b"tampered")
+    with pytest.raises(ModelIntegrityError, match="sha256"):
+        load_model(d)
+
+
+def test_missing_file_is_refused(saved: dict[str, Path], tmp_path: Path) -> None:
+    d = _copy(saved["skops"], tmp_path)
+    (d / "sentences.skops").unlink()
+    with pytest.raises(ModelIntegrityError, match="missing"):
+        load_model(d)
+
+
+def test_missing_manifest_is_refused(saved: dict[str, Path], tmp_path: Path) -> None:
+    d = _copy(saved["skops"], tmp_path)
+    (d / "manifest.json").unlink()
+    with pytest.raises(ModelIntegrityError, match=r"manifest\.json"):
+        load_model(d)
+
+
+@pytest.mark.parametrize(("key", "value", "match"), [
+    ("format_version", 99, "format version"),
+    ("versions", {"scikit-learn": "0.24.2"}, r"scikit-learn 0\.24\.2"),
+], ids=["format-version", "sklearn-version"])
+def test_version_mismatch_is_refused(saved: dict[str, Path], tmp_path: Path, key: str,
+                                     value: object, match: str) -> None:
+    d = _copy(saved["skops"], tmp_path)
+    manifest = json.loads((d / "manifest.json").read_text())
+    manifest[key] = value
+    (d / "manifest.json").write_text(json.dumps(manifest))
+    with pytest.raises(ModelVersionError, match=match):
+        load_model(d)
+
+
+def test_shipped_model_manifest_records_metrics() -> None:
+    manifest = load_model().manifest
+    assert manifest["format"] == "joblib"
+    assert manifest["data_sha256"]
+    assert manifest["metrics"]["test"]["rejection_f1"] > 0.9
+    assert set(manifest["versions"]) >= {"scikit-learn", "spacy", "numpy"}
+
+
+def test_save_replaces_directory_atomically(tmp_path: Path) -> None:
+    target = tmp_path / "m"
+    target.mkdir()
+    (target / "stale.txt").write_text("old")
+    load_model().save(target, format="skops")
+    assert not (target / "stale.txt").exists()
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
