@@ -15,11 +15,12 @@ from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
-from scipy import sparse
+from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Doc
 
 from rebound_nlp.features import FeatureSet, email_features, sentence_features, sentences
 from rebound_nlp.labels import FEEDBACK_CATEGORIES, REASONS, STAGES, TONES
+from rebound_nlp.linear import LinearLayer
 from rebound_nlp.nlp import CUE_EXTENSION
 
 __all__ = ["BINARY_HEADS", "EMAIL_HEADS", "FEEDBACK_HEAD", "STAGE_UNKNOWN", "Model", "Prediction"]
@@ -57,12 +58,6 @@ class Prediction:
     evidence: dict[str, tuple[str, ...]]
     cues: dict[str, str]
     """Email cue labels found, each with the first phrase that matched it."""
-
-
-def _positive(head: Any, x: Any) -> np.ndarray:
-    """Probability of the ``True`` class of a binary head."""
-    proba = np.asarray(head.predict_proba(x))
-    return np.asarray(proba[:, list(head.classes_).index(True)])
 
 
 def _cue_phrases(doc: Doc) -> dict[str, str]:
@@ -116,95 +111,82 @@ class Model:
                           extra_files={"MODEL_CARD.md": render_model_card})
 
     @cached_property
-    def _email_names(self) -> np.ndarray:
-        return np.asarray(self.email_vectorizer.get_feature_names_out())
+    def _email_layer(self) -> LinearLayer:
+        return LinearLayer(self.email_vectorizer, self.email_heads)
+
+    @cached_property
+    def _sentence_layer(self) -> LinearLayer:
+        return LinearLayer(self.sentence_vectorizer, self.sentence_heads)
 
     def feature_names(self) -> np.ndarray:
         """Names of the email-level features, in column order."""
-        return self._email_names
-
-    def email_matrix(self, docs: Sequence[Doc], subjects: Sequence[str]) -> Any:
-        """Email-level feature matrix and the FeatureSets behind it."""
-        feats = [email_features(d, s) for d, s in zip(docs, subjects, strict=True)]
-        return self.email_vectorizer.transform(feats), feats
+        return self._email_layer.names
 
     def predict(self, docs: Sequence[Doc], subjects: Sequence[str]) -> list[Prediction]:
-        """Predict every head for a batch of Docs (one per email)."""
-        if not docs:
-            return []
-        x, feats = self.email_matrix(docs, subjects)
-        proba = {name: head.predict_proba(x) for name, head in self.email_heads.items()}
-        feedback = self._predict_sentences(docs)
-        out = []
-        for i, doc in enumerate(docs):
-            row = x[i]
-            probs = {
-                name: float(proba[name][i, list(self.email_heads[name].classes_).index(True)])
-                for name in BINARY_HEADS
-                if name in proba
-            }
-            tone = self._class_probs("tone", proba, i, TONES)
-            stage = self._class_probs("stage", proba, i, (*STAGES, STAGE_UNKNOWN))
-            # A model trained without a rejection head treats every email as one.
-            rejection = probs.pop("rejection", 1.0)
-            out.append(
-                Prediction(
-                    rejection_probability=rejection,
-                    tone_probabilities=tone,
-                    stage_probabilities=stage,
-                    probabilities=probs,
-                    feedback=feedback[i],
-                    evidence=self._evidence(row, feats[i], doc.text, rejection, probs, tone, stage),
-                    cues=_cue_phrases(doc),
-                )
-            )
-        return out
+        """Predict every head for a batch of Docs (one per email).
 
-    def _class_probs(
-        self, name: str, proba: dict[str, np.ndarray], i: int, labels: Sequence[str]
-    ) -> dict[str, float]:
+        Feedback sentences are looked for only in emails judged rejections.
+        """
+        return [self._predict_one(d, s) for d, s in zip(docs, subjects, strict=True)]
+
+    def _predict_one(self, doc: Doc, subject: str) -> Prediction:
+        layer = self._email_layer
+        feats = email_features(doc, subject)
+        cols, values = layer.vectorize(feats.names)
+        proba = layer.proba(cols, values)
+        probs = {
+            name: float(proba[name][layer.classes[name].index(True)])
+            for name in BINARY_HEADS
+            if name in proba
+        }
+        tone = self._distribution("tone", proba, TONES)
+        stage = self._distribution("stage", proba, (*STAGES, STAGE_UNKNOWN))
+        # A model trained without a rejection head treats every email as one.
+        rejection = probs.pop("rejection", 1.0)
+        return Prediction(
+            rejection_probability=rejection,
+            tone_probabilities=tone,
+            stage_probabilities=stage,
+            probabilities=probs,
+            feedback=self._predict_sentences(doc) if rejection >= 0.5 else (),
+            evidence=self._evidence(cols, values, feats, doc.text, rejection, probs, tone, stage),
+            cues=_cue_phrases(doc),
+        )
+
+    def _distribution(self, name: str, proba: dict[str, np.ndarray], labels: Sequence[str]
+                      ) -> dict[str, float]:
         if name not in proba:
             return {}
-        classes = list(self.email_heads[name].classes_)
-        return {c: float(proba[name][i, classes.index(c)]) if c in classes else 0.0 for c in labels}
+        classes = self._email_layer.classes[name]
+        return {c: float(proba[name][classes.index(c)]) if c in classes else 0.0 for c in labels}
 
-    def _predict_sentences(self, docs: Sequence[Doc]) -> list[tuple[SentencePrediction, ...]]:
-        spans: list[tuple[int, int, int]] = []
-        feats: list[FeatureSet] = []
-        for i, doc in enumerate(docs):
-            sents = sentences(doc)
-            for j, sent in enumerate(sents):
-                text = sent.text
-                start = sent.start_char
-                end = start + len(text.rstrip())
-                spans.append((i, start, end))
-                feats.append(sentence_features(sent, j, len(sents)))
-        result: list[list[SentencePrediction]] = [[] for _ in docs]
-        if not feats or not self.sentence_heads:
-            return [tuple(r) for r in result]
-        x = self.sentence_vectorizer.transform(feats)
-        detector = self.sentence_heads.get(FEEDBACK_HEAD)
-        if detector is None:
-            return [tuple(r) for r in result]
-        p_feedback = _positive(detector, x)
-        found = np.flatnonzero(p_feedback >= 0.5)
-        categories = [c for c in FEEDBACK_CATEGORIES if c in self.sentence_heads]
-        if not len(found) or not categories:
-            return [tuple(r) for r in result]
-        p_cat = np.column_stack([_positive(self.sentence_heads[c], x[found]) for c in categories])
-        for row, k in enumerate(found):
-            i, start, end = spans[k]
+    def _predict_sentences(self, doc: Doc) -> tuple[SentencePrediction, ...]:
+        layer = self._sentence_layer
+        if FEEDBACK_HEAD not in layer.columns:
+            return ()
+        categories = [c for c in FEEDBACK_CATEGORIES if c in layer.columns]
+        found = []
+        for index, sent in enumerate(sentences(doc)):
+            proba = layer.proba(*layer.vectorize(sentence_features(doc, index).names))
+            p_feedback = float(proba[FEEDBACK_HEAD][1])
+            if p_feedback < 0.5 or not categories:
+                continue
+            p_cat = [float(proba[c][1]) for c in categories]
+            best = int(np.argmax(p_cat))
+            start = sent.start_char
+            end = start + len(sent.text.rstrip())
             # Each feedback sentence has at least its likeliest category.
-            best = int(np.argmax(p_cat[row]))
-            for j, category in enumerate(categories):
-                if j == best or p_cat[row, j] >= 0.5:
-                    result[i].append(SentencePrediction(
-                        category, start, end, float(p_feedback[k] * p_cat[row, j])))
-        return [tuple(sorted(r, key=lambda s: (s.start, s.category))) for r in result]
+            found += [
+                SentencePrediction(c, start, end, p_feedback * p)
+                for j, (c, p) in enumerate(zip(categories, p_cat, strict=True))
+                if j == best or p >= 0.5
+            ]
+        return tuple(found)
 
     def _evidence(
         self,
-        row: sparse.csr_matrix,
+        cols: np.ndarray,
+        values: np.ndarray,
         feats: FeatureSet,
         text: str,
         rejection: float,
@@ -213,16 +195,18 @@ class Model:
         stage: dict[str, float],
     ) -> dict[str, tuple[str, ...]]:
         """The phrases whose weights pushed each head hardest to its answer."""
-        names = self._email_names
+        layer = self._email_layer
         evidence: dict[str, tuple[str, ...]] = {}
 
-        def phrases(weights: np.ndarray) -> tuple[str, ...]:
-            contrib = row.data * weights[row.indices]
+        def phrases(contrib: np.ndarray) -> tuple[str, ...]:
             found: list[str] = []
             for k in np.argsort(-contrib):
                 if contrib[k] <= 0 or len(found) == _EVIDENCE_SIZE:
                     break
-                span = feats.spans.get(str(names[row.indices[k]]))
+                name = str(layer.names[cols[k]])
+                if name.startswith("w:") and name[2:] in STOP_WORDS:
+                    continue
+                span = feats.spans.get(name)
                 if span is None:
                     continue
                 phrase = text[span[0] : span[1]]
@@ -230,35 +214,24 @@ class Model:
                     found.append(phrase)
             return tuple(found)
 
-        def binary(name: str, positive: bool) -> np.ndarray:
-            w = np.asarray(self.email_heads[name].coef_[0])
-            return w if positive else -w
-
-        def multi(name: str, label: str) -> np.ndarray:
-            head = self.email_heads[name]
-            coef = np.asarray(head.coef_)
-            if coef.shape[0] == 1:  # two classes: sklearn keeps one row
-                row = coef[0] if label == head.classes_[1] else -coef[0]
-            else:
-                row = coef[list(head.classes_).index(label)]
-            return np.asarray(row)
+        def towards(name: str, label: Any) -> np.ndarray:
+            return layer.contributions(cols, values, name, label)
 
         is_rejection = rejection >= 0.5
         if "rejection" in self.email_heads:
-            evidence["rejection"] = phrases(binary("rejection", is_rejection))
+            evidence["rejection"] = phrases(towards("rejection", is_rejection))
+        if not is_rejection:
+            return evidence
         for name, dist in (("tone", tone), ("stage", stage)):
-            if dist and is_rejection:
-                evidence[name] = phrases(multi(name, max(dist, key=dist.__getitem__)))
+            if dist:
+                evidence[name] = phrases(towards(name, max(dist, key=dist.__getitem__)))
         reason_heads = [r for r in REASONS if r in probs]
-        if reason_heads and is_rejection:
+        if reason_heads:
+            # Evidence for the reasons given, or against all when none is.
             found = [r for r in reason_heads if probs[r] >= 0.5]
-            weights = (
-                sum(binary(r, True) for r in found)
-                if found
-                else sum(binary(r, False) for r in reason_heads)
-            )
-            evidence["reasons"] = phrases(np.asarray(weights))
+            contrib = sum(towards(r, bool(found)) for r in (found or reason_heads))
+            evidence["reasons"] = phrases(np.asarray(contrib))
         for name in ("future_invite", "feedback_offer"):
-            if name in probs and is_rejection:
-                evidence[name] = phrases(binary(name, probs[name] >= 0.5))
+            if name in probs:
+                evidence[name] = phrases(towards(name, probs[name] >= 0.5))
         return evidence

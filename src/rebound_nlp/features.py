@@ -2,22 +2,31 @@
 
 Features are strings: ``w:`` words, ``b:`` word pairs, ``s:`` subject words,
 ``c:`` cue phrases (see :mod:`rebound_nlp.nlp.patterns`; ``~neg`` marks a
-cue with a negation just before it), ``x:`` pairs of cues
-that mean something together, and a few shape features (length, greeting).
+cue with a negation just before it), ``x:`` pairs of cues that mean
+something together, and a few shape features (length, greeting, position).
 Each feature remembers where it first occurs, so a decision can point back at
 the words that drove it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import itertools
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
 
 from rebound_nlp.nlp import CUE_EXTENSION
 
-__all__ = ["FeatureSet", "email_features", "feature_names", "sentence_features", "sentences"]
+__all__ = [
+    "DocWords",
+    "FeatureSet",
+    "doc_words",
+    "email_features",
+    "feature_names",
+    "sentence_features",
+    "sentences",
+]
 
 _KEEP_PUNCT = frozenset({"!", "?"})
 _GENERIC_GREETING = frozenset(
@@ -25,6 +34,10 @@ _GENERIC_GREETING = frozenset(
 )
 _GREETING_WORDS = frozenset({"dear", "hi", "hello", "hey", "good", "greetings"})
 _THANKS = frozenset({"thank", "thanks", "appreciate", "appreciated", "grateful"})
+# Words that turn a cue around when they come shortly before it in its sentence
+# ("unable to offer you", "we won't be inviting").
+_NEGATIONS = frozenset({"not", "no", "never", "unable", "cannot", "neither", "nor", "without"})
+_NEGATION_WINDOW = 6
 # Cue pairs whose meaning differs from either cue alone.
 _EMAIL_CONJUNCTIONS = (
     ("REJECT", "NONJOB"),
@@ -38,11 +51,13 @@ _EMAIL_CONJUNCTIONS = (
     ("POSITION", "MET"),
     ("PRAISE", "CLOSE_CALL"),
 )
-# Words that turn a cue around when they come shortly before it in its sentence
-# ("unable to offer you", "we won't be inviting").
-_NEGATIONS = frozenset({"not", "no", "never", "unable", "cannot", "neither", "nor", "without"})
-_NEGATION_WINDOW = 6
 _SENTENCE_TOPICS = ("s:SKILLS", "s:EXPERIENCE", "s:PERFORMANCE", "s:CULTURE", "s:LOGISTICS")
+_USER_DATA_KEY = "rebound_words"
+
+Word = tuple[int, int, str]
+"""A word: (start char, end char, normalised text)."""
+CueHit = tuple[str, int, int]
+"""A cue in a sentence: (label, start char, end char); negated labels end in ``~neg``."""
 
 
 @dataclass(slots=True)
@@ -58,15 +73,20 @@ class FeatureSet:
             self.spans[name] = (start, end)
 
 
+@dataclass(slots=True)
+class DocWords:
+    """What the features need from a Doc, read from its tokens once."""
+
+    sentences: list[Span]
+    words: list[list[Word]]
+    cues: list[list[CueHit]]
+    greeting: str
+    thanks: bool
+
+
 def feature_names(features: FeatureSet) -> list[str]:
     """The analyzer of the vectorizers: a FeatureSet's names."""
     return features.names
-
-
-def _negated(doc: Doc, start: int) -> bool:
-    sent_start = doc[start].sent.start
-    window = doc[max(sent_start, start - _NEGATION_WINDOW) : start]
-    return any(t.norm_ in _NEGATIONS for t in window)
 
 
 def _norm(token: Token) -> str:
@@ -79,19 +99,68 @@ def _norm(token: Token) -> str:
     return str(token.norm_)
 
 
-def _words(tokens: Iterable[Token]) -> list[Token]:
-    return [t for t in tokens if not t.is_space and (not t.is_punct or t.text in _KEEP_PUNCT)]
+def _is_word(token: Token) -> bool:
+    return not token.is_space and (not token.is_punct or token.text in _KEEP_PUNCT)
 
 
-def _add_ngrams(fs: FeatureSet, tokens: Iterable[Token]) -> None:
-    words = _words(tokens)
-    norms = [_norm(t) for t in words]
-    for tok, norm in zip(words, norms, strict=True):
-        fs.add("w:" + norm, tok.idx, tok.idx + len(tok))
-    for (a, na), (b, nb) in zip(
-        zip(words, norms, strict=True), zip(words[1:], norms[1:], strict=True), strict=False
-    ):
-        fs.add(f"b:{na} {nb}", a.idx, b.idx + len(b))
+def _greeting(words: list[Word], text: str) -> str:
+    if not words or words[0][2] not in _GREETING_WORDS:
+        return "none"
+    for start, end, norm in words[1:4]:
+        surface = text[start:end]
+        if norm in _GREETING_WORDS or not surface.isalpha():
+            continue
+        return "named" if norm not in _GENERIC_GREETING and surface.istitle() else "generic"
+    return "generic"
+
+
+def sentences(doc: Doc) -> list[Span]:
+    """The sentences of ``doc`` that hold at least one word."""
+    return doc_words(doc).sentences
+
+
+def doc_words(doc: Doc) -> DocWords:
+    """Words, cues and shape of ``doc`` per sentence (cached on the Doc)."""
+    cached = doc.user_data.get(_USER_DATA_KEY)
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
+    sents: list[Span] = []
+    words: list[list[Word]] = []
+    bounds: list[tuple[int, int]] = []
+    thanks = False
+    for sent in doc.sents:
+        found = [(t.idx, t.idx + len(t), _norm(t)) for t in sent if _is_word(t)]
+        if not any(norm[0].isalnum() for _, _, norm in found if norm):
+            continue
+        thanks = thanks or any(norm in _THANKS for _, _, norm in found)
+        sents.append(sent)
+        words.append(found)
+        bounds.append((sent.start, sent.end))
+    cues: list[list[CueHit]] = [[] for _ in sents]
+    k = 0
+    for label, start, end in sorted(doc._.get(CUE_EXTENSION) or [], key=lambda c: c[1]):
+        while k < len(bounds) and bounds[k][1] <= start:
+            k += 1
+        if k == len(bounds):
+            break
+        if start < bounds[k][0] or end > bounds[k][1]:
+            continue
+        window = doc[max(bounds[k][0], start - _NEGATION_WINDOW) : start]
+        if any(t.norm_ in _NEGATIONS for t in window):
+            label += "~neg"
+        span = doc[start:end]
+        cues[k].append((label, span.start_char, span.end_char))
+    first = words[0] if words else []
+    result = DocWords(sents, words, cues, _greeting(first, doc.text), thanks)
+    doc.user_data[_USER_DATA_KEY] = result
+    return result
+
+
+def _add_ngrams(fs: FeatureSet, words: Sequence[Word]) -> None:
+    for start, end, norm in words:
+        fs.add("w:" + norm, start, end)
+    for (start, _, a), (_, end, b) in itertools.pairwise(words):
+        fs.add(f"b:{a} {b}", start, end)
 
 
 def _bucket(n: int, edges: Sequence[int]) -> str:
@@ -101,65 +170,44 @@ def _bucket(n: int, edges: Sequence[int]) -> str:
     return f">{edges[-1]}"
 
 
-def _greeting(doc: Doc) -> str:
-    first = _words(doc[:12])
-    if not first or first[0].lower_ not in _GREETING_WORDS:
-        return "none"
-    rest = [t for t in first[1:4] if t.is_alpha and t.lower_ not in _GREETING_WORDS]
-    if rest and rest[0].lower_ not in _GENERIC_GREETING and rest[0].is_title:
-        return "named"
-    return "generic"
-
-
-def sentences(doc: Doc) -> list[Span]:
-    """The sentences of ``doc`` that hold at least one word."""
-    return [s for s in doc.sents if any(not t.is_space and not t.is_punct for t in s)]
-
-
 def email_features(doc: Doc, subject: str = "") -> FeatureSet:
     """Features of a whole email for the email-level heads."""
+    dw = doc_words(doc)
     fs = FeatureSet()
     for word in subject.lower().split():
         fs.add("s:" + word.strip(".,:;!?()[]\"'"))
-    for sent in doc.sents:
-        _add_ngrams(fs, sent)
-    cues: list[tuple[str, int, int]] = doc._.get(CUE_EXTENSION) or []
+    for words in dw.words:
+        _add_ngrams(fs, words)
     labels = set()
-    for label, start, end in cues:
-        if label.startswith("s:"):
-            continue
-        if _negated(doc, start):
-            label += "~neg"
-        labels.add(label)
-        span = doc[start:end]
-        fs.add("c:" + label, span.start_char, span.end_char)
+    for hits in dw.cues:
+        for label, start, end in hits:
+            if not label.startswith("s:"):
+                labels.add(label)
+                fs.add("c:" + label, start, end)
     for a, b in _EMAIL_CONJUNCTIONS:
         if a in labels and b in labels:
             fs.add(f"x:{a}+{b}")
-    n_words = len(_words(doc))
-    fs.add("len:" + _bucket(n_words, (15, 40, 80, 160, 300)))
-    fs.add("greet:" + _greeting(doc))
-    if not any(t.lower_ in _THANKS for t in doc):
+    fs.add("len:" + _bucket(sum(map(len, dw.words)), (15, 40, 80, 160, 300)))
+    fs.add("greet:" + dw.greeting)
+    if not dw.thanks:
         fs.add("x:no_thanks")
     return fs
 
 
-def sentence_features(sent: Span, index: int, n_sentences: int) -> FeatureSet:
-    """Features of one sentence for the feedback head."""
+def sentence_features(doc: Doc, index: int) -> FeatureSet:
+    """Features of the ``index``-th sentence of :func:`sentences` for the feedback head."""
+    dw = doc_words(doc)
     fs = FeatureSet()
-    _add_ngrams(fs, sent)
-    doc = sent.doc
-    cues: list[tuple[str, int, int]] = doc._.get(CUE_EXTENSION) or []
+    _add_ngrams(fs, dw.words[index])
     labels = set()
-    for label, start, end in cues:
-        if start >= sent.start and end <= sent.end:
-            labels.add(label)
-            span = doc[start:end]
-            fs.add("c:" + label, span.start_char, span.end_char)
+    for label, start, end in dw.cues[index]:
+        labels.add(label)
+        fs.add("c:" + label, start, end)
     if "s:YOU" in labels:
         for topic in _SENTENCE_TOPICS:
             if topic in labels:
                 fs.add(f"x:YOU+{topic}")
-    fs.add("slen:" + _bucket(len(_words(sent)), (4, 10, 20, 35)))
-    fs.add("pos:" + ("first" if index == 0 else "last" if index == n_sentences - 1 else "mid"))
+    fs.add("slen:" + _bucket(len(dw.words[index]), (4, 10, 20, 35)))
+    last = len(dw.sentences) - 1
+    fs.add("pos:" + ("first" if index == 0 else "last" if index == last else "mid"))
     return fs

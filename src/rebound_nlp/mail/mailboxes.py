@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import mailbox
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Literal
@@ -18,6 +19,11 @@ RawMessage = tuple[str, bytes | None, str]
 
 _HEADER_START = (b"from:", b"to:", b"subject:", b"date:", b"received:", b"return-path:",
                  b"message-id:", b"mime-version:", b"delivered-to:", b"x-", b"reply-to:")
+
+
+def _natural(name: str) -> list[str | int]:
+    """Sort key that compares digit runs as numbers: 'M99999' < 'M100000', '9.eml' < '10.eml'."""
+    return [int(p) if k % 2 else p for k, p in enumerate(re.split(r"([0-9]+)", name))]
 
 
 def _looks_like_message(head: bytes) -> bool:
@@ -72,8 +78,9 @@ def _iter_mbox(path: Path) -> Iterator[RawMessage]:
 
 def _iter_maildir(path: Path) -> Iterator[RawMessage]:
     box = mailbox.Maildir(path, factory=None, create=False)
-    # Maildir keys start with the delivery time, so sorted keys are mailbox order.
-    for key in sorted(box.iterkeys()):
+    # Maildir keys start with the delivery time and go on with unpadded counters
+    # (microseconds, a sequence number), so keys in natural order are mailbox order.
+    for key in sorted(box.iterkeys(), key=_natural):
         try:
             yield key, box.get_bytes(key), ""
         except Exception as exc:
@@ -82,8 +89,9 @@ def _iter_maildir(path: Path) -> Iterator[RawMessage]:
 
 def _iter_folder(path: Path) -> Iterator[RawMessage]:
     files = sorted(
-        f for f in path.rglob("*")
-        if f.is_file() and not any(part.startswith(".") for part in f.relative_to(path).parts)
+        (f for f in path.rglob("*")
+         if f.is_file() and not any(part.startswith(".") for part in f.relative_to(path).parts)),
+        key=lambda f: [_natural(part) for part in f.relative_to(path).parts],
     )
     for f in files:
         yield _read_file(f, str(f.relative_to(path)))

@@ -7,7 +7,7 @@ import email.policy
 import email.utils
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from email.message import EmailMessage, Message
+from email.message import Message
 
 from rebound_nlp.mail.clean import clean_body, html_to_text
 
@@ -39,7 +39,7 @@ def decode_bytes(data: bytes, charset: str | None) -> str:
             continue
         try:
             return data.decode(candidate)
-        except (LookupError, UnicodeDecodeError):
+        except (LookupError, UnicodeError):  # some codecs (idna) raise plain UnicodeError
             continue
     return data.decode("utf-8", errors="replace")
 
@@ -122,9 +122,12 @@ def parse_message(raw: bytes) -> ParsedMessage:
     except Exception as exc:
         return ParsedMessage(**fields, error=f"unreadable body: {exc}")  # type: ignore[arg-type]
     error = "" if body.strip() else "no text body"
-    defects = getattr(msg, "defects", [])
-    if defects and not error and not isinstance(msg, EmailMessage):
-        error = "; ".join(type(d).__name__ for d in defects)
+    # Structural defects (a missing closing boundary: a truncated message) live on
+    # the parts, and message_from_bytes with policy.default always returns an
+    # EmailMessage, so they have to be collected from every part.
+    defects = dict.fromkeys(type(d).__name__ for part in msg.walk() for d in part.defects)
+    if defects and not error:
+        error = "; ".join(defects)
     return ParsedMessage(**fields, body=body, error=error)  # type: ignore[arg-type]
 
 
@@ -133,6 +136,6 @@ def message_text(raw: bytes, *, default_subject: str = "") -> tuple[str, str]:
     head = raw[:2048].lstrip()
     if b":" in head.split(b"\n", 1)[0]:
         parsed = parse_message(raw)
-        if not parsed.error:
+        if parsed.body:  # a readable body despite a defect beats the raw source
             return parsed.subject or default_subject, parsed.body
     return default_subject, decode_bytes(raw, None)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import threading
 from typing import Any
 
+import numpy as np
 import spacy
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
@@ -58,11 +59,19 @@ def _breaks_sentence(doc: Doc, token: Token) -> bool:
 def line_breaks(doc: Doc) -> Doc:
     """Start a sentence at paragraph breaks, bullets and after short lines,
     but let hard-wrapped prose run on across its line breaks."""
-    for token in doc[:-1]:
-        if "\n" in token.text_with_ws and _breaks_sentence(doc, token):
-            doc[token.i + 1].is_sent_start = True
-        elif "\n" in token.text_with_ws and not doc[token.i + 1].is_sent_start:
-            doc[token.i + 1].is_sent_start = False
+    text = doc.text
+    pos = text.find("\n")
+    if pos < 0:
+        return doc
+    starts = doc.to_array("IDX")
+    last = -1
+    while pos >= 0:
+        # The token holding this line break; visit each token once.
+        i = int(np.searchsorted(starts, pos, side="right")) - 1
+        if i != last and i + 1 < len(doc):
+            doc[i + 1].is_sent_start = _breaks_sentence(doc, doc[i])
+            last = i
+        pos = text.find("\n", pos + 1)
     return doc
 
 

@@ -204,7 +204,7 @@ def train(
             if spans is None or cats is None:
                 continue
             sents = sentences(doc)
-            sfeats += [sentence_features(s, j, len(sents)) for j, s in enumerate(sents)]
+            sfeats += [sentence_features(doc, j) for j in range(len(sents))]
             slabels += sentence_labels(doc, spans, cats)
         if sfeats and any(slabels):
             xs = sentence_vec.fit_transform(sfeats)
