@@ -178,11 +178,26 @@ def _apply_history(rows: list[_Row]) -> None:
             _set_strategies(rows[i].fields, rank_strategies({**(rows[i].signals or {}), **streak}))
 
 
+def _flag_duplicates(rows: list[_Row]) -> None:
+    """Note a repeated Message-ID in ``error``; both copies keep their analysis."""
+    first: dict[str, str] = {}
+    for row in rows:
+        mid = row.fields["message_id"]
+        if not mid:
+            continue
+        if mid in first and not row.fields["error"]:
+            row.fields["error"] = f"duplicate Message-ID of {first[mid]}"
+        first.setdefault(mid, row.fields["source"])
+
+
 def _frame(rows: list[_Row]) -> pd.DataFrame:
     _apply_history(rows)
+    _flag_duplicates(rows)
     df = pd.DataFrame([r.fields for r in rows], columns=list(COLUMNS))
-    df["date"] = pd.to_datetime(df["date"], utc=True)
+    df["date"] = pd.to_datetime(df["date"], utc=True).astype("datetime64[ns, UTC]")
     df["strategy"] = df["strategy"].astype("Int64")
+    df["rejection_probability"] = df["rejection_probability"].astype("float64")
+    df["is_rejection"] = df["is_rejection"].astype(bool)
     return df
 
 
@@ -293,6 +308,14 @@ def summarise(table: pd.DataFrame) -> str:
     return "\n".join(lines)
 
 
+def _json_value(value: Any) -> Any:
+    if value is pd.NaT or value is pd.NA:
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.isoformat()
+    raise TypeError(f"cannot write {type(value).__name__} to JSON")
+
+
 def write_table(table: pd.DataFrame, path: str | os.PathLike[str]) -> None:
     """Write the table as .csv, .jsonl or .parquet (parquet needs pyarrow)."""
     import json
@@ -305,7 +328,10 @@ def write_table(table: pd.DataFrame, path: str | os.PathLike[str]) -> None:
             out[col] = [json.dumps(v) for v in out[col]]
         out.to_csv(p, index=False)
     elif suffix == ".jsonl":
-        table.to_json(p, orient="records", lines=True, date_format="iso", force_ascii=False)
+        # json.dumps keeps every digit; DataFrame.to_json rounds to 10.
+        with p.open("w", encoding="utf-8") as fh:
+            for record in table.to_dict("records"):
+                fh.write(json.dumps(record, default=_json_value, ensure_ascii=False) + "\n")
     elif suffix == ".parquet":
         try:
             import pyarrow  # noqa: F401

@@ -21,7 +21,7 @@ from spacy.tokens import Doc
 from rebound_nlp.features import FeatureSet, email_features, sentence_features, sentences
 from rebound_nlp.labels import FEEDBACK_CATEGORIES, REASONS, STAGES, TONES
 from rebound_nlp.linear import LinearLayer
-from rebound_nlp.nlp import CUE_EXTENSION
+from rebound_nlp.nlp import CUE_EXTENSION, doc_text
 
 __all__ = ["BINARY_HEADS", "EMAIL_HEADS", "FEEDBACK_HEAD", "STAGE_UNKNOWN", "Model", "Prediction"]
 
@@ -149,7 +149,8 @@ class Model:
             stage_probabilities=stage,
             probabilities=probs,
             feedback=self._predict_sentences(doc) if rejection >= 0.5 else (),
-            evidence=self._evidence(cols, values, feats, doc.text, rejection, probs, tone, stage),
+            evidence=self._evidence(cols, values, feats, doc_text(doc), rejection, probs, tone,
+                                    stage),
             cues=_cue_phrases(doc),
         )
 
@@ -161,20 +162,25 @@ class Model:
         return {c: float(proba[name][classes.index(c)]) if c in classes else 0.0 for c in labels}
 
     def _predict_sentences(self, doc: Doc) -> tuple[SentencePrediction, ...]:
-        layer = self._sentence_layer
-        if FEEDBACK_HEAD not in layer.columns:
+        if FEEDBACK_HEAD not in self.sentence_heads:
             return ()
+        layer = self._sentence_layer
         categories = [c for c in FEEDBACK_CATEGORIES if c in layer.columns]
+        text = doc_text(doc)
+        sents = sentences(doc)
+        if not sents or not categories:
+            return ()
+        proba = layer.proba_many(
+            [layer.vectorize(sentence_features(doc, k).names) for k in range(len(sents))])
         found = []
-        for index, sent in enumerate(sentences(doc)):
-            proba = layer.proba(*layer.vectorize(sentence_features(doc, index).names))
-            p_feedback = float(proba[FEEDBACK_HEAD][1])
-            if p_feedback < 0.5 or not categories:
+        for index, sent in enumerate(sents):
+            p_feedback = float(proba[FEEDBACK_HEAD][index, 1])
+            if p_feedback < 0.5:
                 continue
-            p_cat = [float(proba[c][1]) for c in categories]
+            p_cat = [float(proba[c][index, 1]) for c in categories]
             best = int(np.argmax(p_cat))
             start = sent.start_char
-            end = start + len(sent.text.rstrip())
+            end = start + len(text[start : sent.end_char].rstrip())
             # Each feedback sentence has at least its likeliest category.
             found += [
                 SentencePrediction(c, start, end, p_feedback * p)

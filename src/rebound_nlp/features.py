@@ -14,9 +14,21 @@ import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from spacy.tokens import Doc, Span, Token
+import numpy as np
+from spacy.attrs import (
+    IDX,
+    IS_PUNCT,
+    IS_SPACE,
+    LENGTH,
+    LIKE_EMAIL,
+    LIKE_NUM,
+    LIKE_URL,
+    NORM,
+    SENT_START,
+)
+from spacy.tokens import Doc, Span
 
-from rebound_nlp.nlp import CUE_EXTENSION
+from rebound_nlp.nlp import CUE_EXTENSION, doc_text
 
 __all__ = [
     "DocWords",
@@ -89,20 +101,6 @@ def feature_names(features: FeatureSet) -> list[str]:
     return features.names
 
 
-def _norm(token: Token) -> str:
-    if token.like_url:
-        return "<url>"
-    if token.like_email:
-        return "<email>"
-    if token.like_num:
-        return "<num>"
-    return str(token.norm_)
-
-
-def _is_word(token: Token) -> bool:
-    return not token.is_space and (not token.is_punct or token.text in _KEEP_PUNCT)
-
-
 def _greeting(words: list[Word], text: str) -> str:
     if not words or words[0][2] not in _GREETING_WORDS:
         return "none"
@@ -119,23 +117,47 @@ def sentences(doc: Doc) -> list[Span]:
     return doc_words(doc).sentences
 
 
+_ATTRS = (IDX, LENGTH, NORM, IS_SPACE, IS_PUNCT, LIKE_NUM, LIKE_URL, LIKE_EMAIL, SENT_START)
+
+
 def doc_words(doc: Doc) -> DocWords:
-    """Words, cues and shape of ``doc`` per sentence (cached on the Doc)."""
+    """Words, cues and shape of ``doc`` per sentence (cached on the Doc).
+
+    Reads token attributes as one array rather than token by token: creating
+    spaCy Token objects costs more than everything done with them here.
+    """
     cached = doc.user_data.get(_USER_DATA_KEY)
     if cached is not None:
         return cached  # type: ignore[no-any-return]
+    if not len(doc):
+        result = DocWords([], [], [], "none", False)
+        doc.user_data[_USER_DATA_KEY] = result
+        return result
+    table = doc.to_array(list(_ATTRS))  # uint64: hashes stay exact
+    starts = np.flatnonzero(table[:, 8] == 1).tolist()
+    idx, length, norm_ids, space, punct, num, url, email = table[:, :8].T.tolist()
+    strings = doc.vocab.strings
+    norms = [strings[h] for h in norm_ids]
+    if not starts or starts[0] != 0:
+        starts.insert(0, 0)
     sents: list[Span] = []
     words: list[list[Word]] = []
     bounds: list[tuple[int, int]] = []
     thanks = False
-    for sent in doc.sents:
-        found = [(t.idx, t.idx + len(t), _norm(t)) for t in sent if _is_word(t)]
-        if not any(norm[0].isalnum() for _, _, norm in found if norm):
+    for a, b in zip(starts, [*starts[1:], len(doc)], strict=True):
+        found = []
+        for i in range(a, b):
+            if space[i] or (punct[i] and norms[i] not in _KEEP_PUNCT):
+                continue
+            norm = ("<url>" if url[i] else "<email>" if email[i] else "<num>" if num[i]
+                    else norms[i])
+            found.append((int(idx[i]), int(idx[i] + length[i]), norm))
+        if not any(w[2][:1].isalnum() for w in found):
             continue
-        thanks = thanks or any(norm in _THANKS for _, _, norm in found)
-        sents.append(sent)
+        thanks = thanks or any(w[2] in _THANKS for w in found)
+        sents.append(doc[a:b])
         words.append(found)
-        bounds.append((sent.start, sent.end))
+        bounds.append((a, b))
     cues: list[list[CueHit]] = [[] for _ in sents]
     k = 0
     for label, start, end in sorted(doc._.get(CUE_EXTENSION) or [], key=lambda c: c[1]):
@@ -145,13 +167,11 @@ def doc_words(doc: Doc) -> DocWords:
             break
         if start < bounds[k][0] or end > bounds[k][1]:
             continue
-        window = doc[max(bounds[k][0], start - _NEGATION_WINDOW) : start]
-        if any(t.norm_ in _NEGATIONS for t in window):
+        if any(n in _NEGATIONS for n in norms[max(bounds[k][0], start - _NEGATION_WINDOW):start]):
             label += "~neg"
-        span = doc[start:end]
-        cues[k].append((label, span.start_char, span.end_char))
+        cues[k].append((label, int(idx[start]), int(idx[end - 1] + length[end - 1])))
     first = words[0] if words else []
-    result = DocWords(sents, words, cues, _greeting(first, doc.text), thanks)
+    result = DocWords(sents, words, cues, _greeting(first, doc_text(doc)), thanks)
     doc.user_data[_USER_DATA_KEY] = result
     return result
 

@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
+from scipy import sparse
 
 __all__ = ["LinearLayer"]
 
@@ -65,16 +66,27 @@ class LinearLayer:
 
     def proba(self, cols: np.ndarray, values: np.ndarray) -> dict[str, np.ndarray]:
         """Class probabilities of every head, ordered as each head's ``classes``."""
-        scores = values @ self.weights[cols] + self.bias if len(cols) else self.bias.copy()
+        return {name: p[0] for name, p in self.proba_many([(cols, values)]).items()}
+
+    def proba_many(self, items: Sequence[tuple[np.ndarray, np.ndarray]]
+                   ) -> dict[str, np.ndarray]:
+        """Class probabilities of many items at once: one row per item."""
+        indptr = np.zeros(len(items) + 1, dtype=np.intp)
+        np.cumsum([len(cols) for cols, _ in items], out=indptr[1:])
+        x = sparse.csr_matrix(
+            (np.concatenate([v for _, v in items]), np.concatenate([c for c, _ in items]), indptr),
+            shape=(len(items), len(self.vocabulary)),
+        )
+        scores = np.asarray(x @ self.weights) + self.bias
         out = {}
         for name, where in self.columns.items():
-            z = scores[where]
-            if len(z) == 1:
-                p = 1.0 / (1.0 + np.exp(-z[0]))
-                out[name] = np.array([1.0 - p, p])
+            z = scores[:, where]
+            if z.shape[1] == 1:
+                p = 1.0 / (1.0 + np.exp(-z[:, 0]))
+                out[name] = np.column_stack([1.0 - p, p])
             else:
-                e = np.exp(z - z.max())
-                out[name] = e / e.sum()
+                e = np.exp(z - z.max(axis=1, keepdims=True))
+                out[name] = e / e.sum(axis=1, keepdims=True)
         return out
 
     def contributions(self, cols: np.ndarray, values: np.ndarray, name: str, label: Any

@@ -40,6 +40,7 @@ def html_to_text(html: str) -> str:
     converter.ignore_images = True
     converter.ignore_emphasis = True
     converter.body_width = 0
+    converter.unicode_snob = True  # keep accents written as entities
     # Email templates lay out whole letters in tables; as markdown tables their
     # paragraphs would be glued into one cell line ("Dear Sam,We regret.").
     # Rendering cells as plain blocks keeps paragraphs; the space after each cell

@@ -18,13 +18,14 @@ from spacy.tokens import Doc, Token
 
 from rebound_nlp.nlp.patterns import EMAIL_CUES, SENTENCE_CUES
 
-__all__ = ["CUE_EXTENSION", "MAX_CHARS", "Cue", "get_nlp", "make_doc"]
+__all__ = ["CUE_EXTENSION", "MAX_CHARS", "Cue", "doc_text", "get_nlp", "make_doc"]
 
 #: Only the first ``MAX_CHARS`` characters of a text are analysed.  Job emails
 #: are far shorter; the cap keeps huge or junk inputs fast.
 MAX_CHARS = 20_000
 #: Name of the Doc extension that holds the cue matches.
 CUE_EXTENSION = "rebound_cues"
+_TEXT_KEY = "rebound_text"
 
 Cue = tuple[str, int, int]
 """A cue match: (label, start token, end token)."""
@@ -39,10 +40,18 @@ SHORT_LINE = 50
 _BULLETS = frozenset({"-", "*", "•", "·", "\u2013", "o"})  # \u2013: en dash
 
 
-def _breaks_sentence(doc: Doc, token: Token) -> bool:
+def doc_text(doc: Doc) -> str:
+    """``doc.text``, built once: spaCy joins every token on each access."""
+    text = doc.user_data.get(_TEXT_KEY)
+    if text is None:
+        text = doc.user_data[_TEXT_KEY] = doc.text
+    return str(text)
+
+
+def _breaks_sentence(doc: Doc, token: Token, full: str) -> bool:
     """Whether the line break in or after ``token`` ends a sentence."""
     text = token.text_with_ws
-    if text.count("\n") >= 2 or "\n\n" in doc.text[token.idx : token.idx + len(text) + 1]:
+    if text.count("\n") >= 2 or "\n\n" in full[token.idx : token.idx + len(text) + 1]:
         return True  # a blank line: a new paragraph
     following = doc[token.i + 1]
     if following.text in _BULLETS or (following.like_num and following.i + 1 < len(doc)
@@ -51,7 +60,7 @@ def _breaks_sentence(doc: Doc, token: Token) -> bool:
     previous = token if not token.is_space else doc[token.i - 1] if token.i else token
     if previous.text[-1:] in {".", "!", "?", ":", ";"}:
         return True
-    line_start = doc.text.rfind("\n", 0, token.idx) + 1
+    line_start = full.rfind("\n", 0, token.idx) + 1
     return token.idx - line_start < SHORT_LINE
 
 
@@ -59,7 +68,7 @@ def _breaks_sentence(doc: Doc, token: Token) -> bool:
 def line_breaks(doc: Doc) -> Doc:
     """Start a sentence at paragraph breaks, bullets and after short lines,
     but let hard-wrapped prose run on across its line breaks."""
-    text = doc.text
+    text = doc_text(doc)
     pos = text.find("\n")
     if pos < 0:
         return doc
@@ -69,7 +78,7 @@ def line_breaks(doc: Doc) -> Doc:
         # The token holding this line break; visit each token once.
         i = int(np.searchsorted(starts, pos, side="right")) - 1
         if i != last and i + 1 < len(doc):
-            doc[i + 1].is_sent_start = _breaks_sentence(doc, doc[i])
+            doc[i + 1].is_sent_start = _breaks_sentence(doc, doc[i], text)
             last = i
         pos = text.find("\n", pos + 1)
     return doc

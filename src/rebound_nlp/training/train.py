@@ -18,7 +18,7 @@ from rebound_nlp.classify import FEEDBACK_HEAD, STAGE_UNKNOWN, Model
 from rebound_nlp.errors import DataError
 from rebound_nlp.features import email_features, feature_names, sentence_features, sentences
 from rebound_nlp.labels import FEEDBACK_CATEGORIES, REASONS
-from rebound_nlp.nlp import CUE_EXTENSION, MAX_CHARS, get_nlp
+from rebound_nlp.nlp import CUE_EXTENSION, MAX_CHARS, doc_text, get_nlp
 from rebound_nlp.training.datasets import data_sha256, load_dataset, split
 
 __all__ = ["TrainConfig", "parse_docs", "sentence_labels", "train"]
@@ -89,7 +89,7 @@ def sentence_labels(doc: Doc, spans: Sequence[str], categories: Sequence[str]
     """The feedback categories of each sentence of ``doc`` (see :func:`sentences`)."""
     located = []
     for span in spans:
-        start = doc.text.find(span)
+        start = doc_text(doc).find(span)
         if start >= 0:
             located.append((start, start + len(span),
                             _span_categories(doc, start, start + len(span), categories)))
