@@ -44,6 +44,10 @@ class TrainConfig:
     min_df: int = 2
     max_iter: int = 3000
     sentence_class_weight: str | None = "balanced"
+    #: Weight of cue (``c:``) and cue-pair (``x:``) features relative to
+    #: words: >1 regularises them less, so general cue phrases count for more
+    #: than the wording of our writers.
+    cue_scale: float = 1.0
 
     @classmethod
     def from_dict(cls, config: dict[str, Any] | None) -> TrainConfig:
@@ -112,9 +116,22 @@ def _vectorizer(min_df: int) -> TfidfVectorizer:
                            lowercase=False)
 
 
+def _scales(vec: TfidfVectorizer, cue_scale: float) -> np.ndarray:
+    names = vec.get_feature_names_out()
+    return np.where([n.startswith(("c:", "x:")) for n in names], cue_scale, 1.0)
+
+
 def _fit(x: Any, y: Sequence[Any], c: float, config: TrainConfig,
-         class_weight: str | None = None) -> LogisticRegression:
-    return LogisticRegression(C=c, max_iter=config.max_iter, class_weight=class_weight).fit(x, y)
+         class_weight: str | None = None, scales: np.ndarray | None = None
+         ) -> LogisticRegression:
+    """Fit one head; with ``scales``, on rescaled columns, folded back into
+    ``coef_`` so the head applies to unscaled features like any other."""
+    head = LogisticRegression(C=c, max_iter=config.max_iter, class_weight=class_weight)
+    if scales is None:
+        return head.fit(x, y)
+    head.fit(x.multiply(scales).tocsr(), y)
+    head.coef_ = head.coef_ * scales
+    return head
 
 
 def train(
@@ -155,13 +172,14 @@ def train(
     feats = [email_features(d, s) for d, s in zip(docs, df["subject"], strict=True)]
     email_vec = _vectorizer(cfg.min_df)
     x = email_vec.fit_transform(feats)
+    escale = _scales(email_vec, cfg.cue_scale)
 
     heads: dict[str, LogisticRegression] = {}
     skipped = []
     has_rej = _labelled(df, "is_rejection")
     if has_rej.any():
         y_rej = list(df.loc[has_rej, "is_rejection"].astype(bool))
-        heads["rejection"] = _fit(x[has_rej.to_numpy()], y_rej, cfg.email_c, cfg)
+        heads["rejection"] = _fit(x[has_rej.to_numpy()], y_rej, cfg.email_c, cfg, scales=escale)
     else:
         skipped.append("rejection")
     # The other heads describe rejections: train them on rejections only.
@@ -181,7 +199,7 @@ def train(
         if len(set(labels)) < 2:
             skipped.append(name)
             continue
-        heads[name] = _fit(xr[mask], labels, cfg.email_c, cfg)
+        heads[name] = _fit(xr[mask], labels, cfg.email_c, cfg, scales=escale)
     for name in (*REASONS, "future_invite", "feedback_offer"):
         column = "reasons" if name in REASONS else name
         if column not in rdf or not rdf[column].notna().any():
@@ -193,7 +211,7 @@ def train(
         if len(set(flags)) < 2:
             skipped.append(name)
             continue
-        heads[name] = _fit(xr[mask], flags, cfg.email_c, cfg)
+        heads[name] = _fit(xr[mask], flags, cfg.email_c, cfg, scales=escale)
 
     sentence_vec = _vectorizer(cfg.min_df)
     sentence_heads: dict[str, LogisticRegression] = {}
@@ -211,13 +229,14 @@ def train(
             # Stage one finds feedback sentences; stage two names their
             # categories, trained on feedback sentences only.
             is_feedback = np.array([bool(labels) for labels in slabels])
+            sscale = _scales(sentence_vec, cfg.cue_scale)
             sentence_heads[FEEDBACK_HEAD] = _fit(xs, list(is_feedback), cfg.sentence_c, cfg,
-                                                 cfg.sentence_class_weight)
+                                                 cfg.sentence_class_weight, sscale)
             xf = xs[is_feedback]
             for cat in FEEDBACK_CATEGORIES:
                 has_cat = [cat in labels for labels in slabels if labels]
                 if len(set(has_cat)) == 2:
-                    sentence_heads[cat] = _fit(xf, has_cat, cfg.sentence_c, cfg)
+                    sentence_heads[cat] = _fit(xf, has_cat, cfg.sentence_c, cfg, scales=sscale)
     if not sentence_heads:
         skipped.append("feedback")
     for name in skipped:
