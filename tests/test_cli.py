@@ -10,9 +10,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from rebound_nlp.cli import main
-
 from conftest import ROOT
+from rebound_nlp.cli import main
 
 SAMPLE = ROOT / "data" / "samples" / "mailbox.mbox"
 REJECTION = ("Dear Sam,\n\nThank you for interviewing with us. Unfortunately we have decided "
