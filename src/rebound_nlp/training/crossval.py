@@ -74,7 +74,7 @@ def search(
     rows = []
     for values in itertools.product(*(grid[k] for k in keys)):
         config = dict(zip(keys, values, strict=True))
-        means: dict[str, Any] = cross_validate(df, folds=folds, config=config,
+        means: dict[Any, Any] = cross_validate(df, folds=folds, config=config,
                                                seed=seed).mean().to_dict()
         rows.append({**config, **means})
     if not rows:
