@@ -15,7 +15,7 @@ demo: $(STAMP)  ## analyse the bundled sample mailbox and print the table
 	$(VENV)/bin/rebound analyse data/samples/mailbox.mbox --no-progress
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check src tests benchmarks data/samples
+	$(VENV)/bin/ruff check src tests benchmarks data/samples notebooks
 	$(VENV)/bin/mypy
 
 test: lint  ## ruff, mypy, then the whole test suite (notebooks included)

@@ -131,3 +131,26 @@ def test_search_ranks_configs(small_corpus: list[dict]) -> None:
     assert result["tone_macro_f1"].is_monotonic_decreasing
     with pytest.raises(DataError, match="Unknown config keys"):
         search(pd.DataFrame(small_corpus), {"nope": [1]}, folds=2)
+
+
+def test_shipped_model_is_what_rebound_train_writes(tmp_path: Path) -> None:
+    """`make model` reproduces models/default: same files, or same weights
+    where library versions differ from those that wrote it."""
+    from conftest import CORPUS, ROOT
+    from rebound_nlp.cli import main
+    from rebound_nlp.persist import library_versions
+
+    assert main(["train", str(CORPUS), "--out", str(tmp_path / "m"), "--no-progress"]) == 0
+    shipped = json.loads((ROOT / "models" / "default" / "manifest.json").read_text())
+    rebuilt = json.loads((tmp_path / "m" / "manifest.json").read_text())
+    assert rebuilt["data_sha256"] == shipped["data_sha256"]
+    assert rebuilt["config"] == shipped["config"]
+    same_versions = {k: v for k, v in shipped["versions"].items() if k != "rebound_nlp"} == {
+        k: v for k, v in library_versions().items() if k != "rebound_nlp"}
+    if same_versions:
+        assert rebuilt["files"] == shipped["files"]
+    new, old = load_model(tmp_path / "m", trusted=True), load_model()
+    for name, head in old.email_heads.items():
+        np.testing.assert_allclose(new.email_heads[name].coef_, head.coef_, atol=1e-8)
+    for name, head in old.sentence_heads.items():
+        np.testing.assert_allclose(new.sentence_heads[name].coef_, head.coef_, atol=1e-8)

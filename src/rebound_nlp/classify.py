@@ -18,10 +18,16 @@ import numpy as np
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Doc
 
-from rebound_nlp.features import FeatureSet, email_features, sentence_features, sentences
+from rebound_nlp.features import (
+    FeatureSet,
+    doc_words,
+    email_features,
+    sentence_features,
+    sentences,
+)
 from rebound_nlp.labels import FEEDBACK_CATEGORIES, REASONS, STAGES, TONES
 from rebound_nlp.linear import LinearLayer
-from rebound_nlp.nlp import CUE_EXTENSION, doc_text
+from rebound_nlp.nlp import doc_text
 
 __all__ = ["BINARY_HEADS", "EMAIL_HEADS", "FEEDBACK_HEAD", "STAGE_UNKNOWN", "Model", "Prediction"]
 
@@ -61,10 +67,13 @@ class Prediction:
 
 
 def _cue_phrases(doc: Doc) -> dict[str, str]:
+    """Email cues that are not negated, each with the first phrase that matched."""
+    text = doc_text(doc)
     found: dict[str, str] = {}
-    for label, start, end in doc._.get(CUE_EXTENSION) or []:
-        if not label.startswith("s:") and label not in found:
-            found[label] = doc[start:end].text
+    for hits in doc_words(doc).cues:
+        for label, start, end in hits:
+            if not label.startswith("s:") and not label.endswith("~neg"):
+                found.setdefault(label, text[start:end])
     return found
 
 
