@@ -39,7 +39,7 @@ _TOPIC_CATEGORY = {
 class TrainConfig:
     """Hyper-parameters of training; every field can be set from a JSON config."""
 
-    email_c: float = 8.0
+    email_c: float = 32.0
     sentence_c: float = 4.0
     min_df: int = 2
     max_iter: int = 3000
