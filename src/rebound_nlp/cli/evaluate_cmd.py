@@ -30,9 +30,6 @@ def run(args: argparse.Namespace) -> int:
     from rebound_nlp.training import evaluate, load_dataset
 
     model = load_model(args.model, trusted=args.trusted)
-    data = load_dataset(args.data)
-    if args.split == "all" and "split" in data:
-        data = data.drop(columns="split")
-    report = evaluate(model, data, split_name=args.split)
+    report = evaluate(model, load_dataset(args.data), split_name=args.split)
     print(report.to_json() if args.json else report)
     return 0

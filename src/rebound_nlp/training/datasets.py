@@ -126,8 +126,8 @@ def load_dataset(data: str | os.PathLike[str] | pd.DataFrame | Iterable[dict[str
 
 
 def split(df: pd.DataFrame, name: str) -> pd.DataFrame:
-    """Rows of one split; all rows when the data has no ``split`` column."""
-    if "split" not in df:
+    """Rows of one split; all rows for ``"all"`` or when the data has no ``split`` column."""
+    if "split" not in df or name == "all":
         return df
     return df[df["split"] == name].reset_index(drop=True)
 
