@@ -28,7 +28,7 @@ def test_round_trip_gives_same_advice(saved: dict[str, Path], fmt: str) -> None:
     assert (saved[fmt] / "MODEL_CARD.md").read_text().startswith("# Model card")
     manifest = json.loads((saved[fmt] / "manifest.json").read_text())
     assert manifest["format"] == fmt
-    assert set(manifest["files"]) == {f"email.{fmt}", f"sentences.{fmt}"}
+    assert set(manifest["files"]) == {f"email.{fmt}", f"sentences.{fmt}", "layers.npz"}
 
 
 def test_joblib_needs_trust(saved: dict[str, Path]) -> None:
@@ -93,3 +93,30 @@ def test_save_replaces_directory_atomically(tmp_path: Path) -> None:
     load_model().save(target, format="skops")
     assert not (target / "stale.txt").exists()
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
+
+
+def test_inference_reads_only_plain_arrays(saved: dict[str, Path]) -> None:
+    """Predicting needs layers.npz alone; the estimators load when asked for."""
+    model = load_model(saved["skops"])
+    assert model._estimators is None
+    advise(BODY, model=model)
+    assert model._estimators is None
+    assert sorted(model.email_heads) == sorted(model.heads)
+    assert model._estimators is not None
+
+
+def test_layers_equal_estimators() -> None:
+    """The stacked weights reproduce each estimator's predict_proba."""
+    import numpy as np
+
+    from rebound_nlp.features import email_features
+    from rebound_nlp.nlp import make_doc
+
+    model = load_model()
+    layer = model._email_layer
+    for body in (BODY, "We would like to offer you the role!", "Decline."):
+        feats = email_features(make_doc(body))
+        x = model.email_vectorizer.transform([feats])
+        got = layer.proba(*layer.vectorize(feats.names))
+        for name, head in model.email_heads.items():
+            np.testing.assert_allclose(got[name], head.predict_proba(x)[0], atol=1e-12)

@@ -8,7 +8,7 @@ for a batch of Docs at once, so one call serves one email or a mailbox.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -40,6 +40,8 @@ FEEDBACK_HEAD = "feedback"
 BINARY_HEADS = ("rejection", *REASONS, "future_invite", "feedback_offer")
 EMAIL_HEADS = ("rejection", "tone", "stage", *REASONS, "future_invite", "feedback_offer")
 _EVIDENCE_SIZE = 3
+_Estimators = tuple[Any, dict[str, Any], Any, dict[str, Any]]
+"""Email vectorizer, email heads, sentence vectorizer, sentence heads."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +92,9 @@ class Model:
         One binary classifier per feedback category.
     manifest : dict
         What :func:`~rebound_nlp.load_model` read or training wrote.
+
+    Inference reads only the stacked weights of :class:`LinearLayer`; a
+    loaded model reads its scikit-learn objects when first asked for them.
     """
 
     def __init__(
@@ -100,11 +105,64 @@ class Model:
         sentence_heads: Mapping[str, Any],
         manifest: dict[str, Any] | None = None,
     ) -> None:
-        self.email_vectorizer = email_vectorizer
-        self.email_heads = dict(email_heads)
-        self.sentence_vectorizer = sentence_vectorizer
-        self.sentence_heads = dict(sentence_heads)
+        self._estimators: _Estimators | None = (
+            email_vectorizer, dict(email_heads), sentence_vectorizer, dict(sentence_heads))
+        self._load_estimators: Callable[[], _Estimators] | None = None
         self.manifest = manifest or {}
+
+    @classmethod
+    def from_layers(
+        cls,
+        email_layer: LinearLayer,
+        sentence_layer: LinearLayer,
+        load_estimators: Callable[[], _Estimators],
+        manifest: dict[str, Any],
+    ) -> Model:
+        """A model that predicts from stacked weights and reads its estimators
+        with ``load_estimators`` only when they are needed."""
+        model = cls.__new__(cls)
+        model._estimators = None
+        model._load_estimators = load_estimators
+        model.manifest = manifest
+        model.__dict__["_email_layer"] = email_layer
+        model.__dict__["_sentence_layer"] = sentence_layer
+        return model
+
+    def _fitted(self) -> _Estimators:
+        if self._estimators is None:
+            assert self._load_estimators is not None
+            self._estimators = self._load_estimators()
+        return self._estimators
+
+    @property
+    def email_vectorizer(self) -> Any:
+        """The fitted email-level TfidfVectorizer."""
+        return self._fitted()[0]
+
+    @property
+    def email_heads(self) -> dict[str, Any]:
+        """The fitted email-level heads, by name."""
+        return self._fitted()[1]
+
+    @property
+    def sentence_vectorizer(self) -> Any:
+        """The fitted sentence-level TfidfVectorizer."""
+        return self._fitted()[2]
+
+    @property
+    def sentence_heads(self) -> dict[str, Any]:
+        """The fitted sentence-level heads: feedback, then one per category."""
+        return self._fitted()[3]
+
+    @property
+    def heads(self) -> tuple[str, ...]:
+        """Names of the email-level heads this model has."""
+        return tuple(self._email_layer.columns)
+
+    @property
+    def sentence_head_names(self) -> tuple[str, ...]:
+        """Names of the sentence-level heads this model has."""
+        return tuple(self._sentence_layer.columns)
 
     def save(self, directory: str | os.PathLike[str], *,
              format: Literal["joblib", "skops"] = "joblib") -> Path:
@@ -121,11 +179,16 @@ class Model:
 
     @cached_property
     def _email_layer(self) -> LinearLayer:
-        return LinearLayer(self.email_vectorizer, self.email_heads)
+        return LinearLayer.from_estimators(self.email_vectorizer, self.email_heads)
 
     @cached_property
     def _sentence_layer(self) -> LinearLayer:
-        return LinearLayer(self.sentence_vectorizer, self.sentence_heads)
+        return LinearLayer.from_estimators(self.sentence_vectorizer, self.sentence_heads)
+
+    def layer_arrays(self) -> dict[str, np.ndarray]:
+        """The stacked weights of both layers as plain arrays (``layers.npz``)."""
+        return {**self._email_layer.to_arrays("email."),
+                **self._sentence_layer.to_arrays("sentences.")}
 
     def feature_names(self) -> np.ndarray:
         """Names of the email-level features, in column order."""
@@ -171,9 +234,9 @@ class Model:
         return {c: float(proba[name][classes.index(c)]) if c in classes else 0.0 for c in labels}
 
     def _predict_sentences(self, doc: Doc) -> tuple[SentencePrediction, ...]:
-        if FEEDBACK_HEAD not in self.sentence_heads:
-            return ()
         layer = self._sentence_layer
+        if FEEDBACK_HEAD not in layer.columns:
+            return ()
         categories = [c for c in FEEDBACK_CATEGORIES if c in layer.columns]
         text = doc_text(doc)
         sents = sentences(doc)
@@ -233,7 +296,7 @@ class Model:
             return layer.contributions(cols, values, name, label)
 
         is_rejection = rejection >= 0.5
-        if "rejection" in self.email_heads:
+        if "rejection" in layer.columns:
             evidence["rejection"] = phrases(towards("rejection", is_rejection))
         if not is_rejection:
             return evidence

@@ -29,27 +29,78 @@ class LinearLayer:
         Fitted heads; binary heads must have classes ``[False, True]``.
     """
 
-    def __init__(self, vectorizer: Any, heads: Mapping[str, Any]) -> None:
-        self.vocabulary: dict[str, int] = dict(vectorizer.vocabulary_)
-        self.idf = np.asarray(vectorizer.idf_, dtype=np.float64)
-        self.sublinear = bool(vectorizer.sublinear_tf)
-        self.names = np.empty(len(self.vocabulary), dtype=object)
-        for name, col in self.vocabulary.items():
-            self.names[col] = name
-        blocks, biases = [], []
-        self.classes: dict[str, list[Any]] = {}
+    def __init__(
+        self,
+        names: Sequence[str],
+        idf: np.ndarray,
+        sublinear: bool,
+        weights: np.ndarray,
+        bias: np.ndarray,
+        classes: Mapping[str, Sequence[Any]],
+        widths: Mapping[str, int],
+    ) -> None:
+        self.names = np.asarray(names, dtype=object)
+        self.vocabulary = {str(name): col for col, name in enumerate(self.names)}
+        self.idf = np.asarray(idf, dtype=np.float64)
+        self.sublinear = bool(sublinear)
+        self.weights = np.asarray(weights, dtype=np.float64)
+        self.bias = np.asarray(bias, dtype=np.float64)
+        self.classes = {name: list(c) for name, c in classes.items()}
         self.columns: dict[str, slice] = {}
         at = 0
-        for name, head in heads.items():
-            coef = np.asarray(head.coef_, dtype=np.float64)
-            blocks.append(coef.T)
-            biases.append(np.asarray(head.intercept_, dtype=np.float64))
-            self.classes[name] = list(head.classes_)
-            self.columns[name] = slice(at, at + coef.shape[0])
-            at += coef.shape[0]
-        width = len(self.vocabulary)
-        self.weights = np.hstack(blocks) if blocks else np.zeros((width, 0))
-        self.bias = np.concatenate(biases) if biases else np.zeros(0)
+        for name in self.classes:
+            self.columns[name] = slice(at, at + widths[name])
+            at += widths[name]
+
+    @classmethod
+    def from_estimators(cls, vectorizer: Any, heads: Mapping[str, Any]) -> LinearLayer:
+        """Stack a fitted vectorizer and its logistic-regression heads."""
+        if not heads:
+            return cls([], np.zeros(0), False, np.zeros((0, 0)), np.zeros(0), {}, {})
+        coefs = {name: np.asarray(head.coef_, dtype=np.float64) for name, head in heads.items()}
+        return cls(
+            names=vectorizer.get_feature_names_out(),
+            idf=vectorizer.idf_,
+            sublinear=vectorizer.sublinear_tf,
+            weights=np.hstack([c.T for c in coefs.values()]),
+            bias=np.concatenate([np.asarray(h.intercept_, np.float64) for h in heads.values()]),
+            classes={name: list(head.classes_) for name, head in heads.items()},
+            widths={name: c.shape[0] for name, c in coefs.items()},
+        )
+
+    def to_arrays(self, prefix: str) -> dict[str, np.ndarray]:
+        """Plain arrays (no pickles) that :meth:`from_arrays` reads back."""
+        out = {
+            f"{prefix}names": np.asarray(self.names, dtype=str),
+            f"{prefix}idf": self.idf,
+            f"{prefix}sublinear": np.asarray(self.sublinear),
+            f"{prefix}weights": self.weights,
+            f"{prefix}bias": self.bias,
+            f"{prefix}heads": np.asarray(list(self.classes), dtype=str),
+            f"{prefix}widths": np.asarray([s.stop - s.start for s in self.columns.values()]),
+        }
+        for name, classes in self.classes.items():
+            out[f"{prefix}classes.{name}"] = np.asarray([str(c) for c in classes], dtype=str)
+        return out
+
+    @classmethod
+    def from_arrays(cls, arrays: Mapping[str, np.ndarray], prefix: str) -> LinearLayer:
+        """Rebuild a layer from :meth:`to_arrays` output."""
+        heads = [str(h) for h in arrays[f"{prefix}heads"]]
+        classes: dict[str, list[Any]] = {}
+        for name in heads:
+            labels = [str(c) for c in arrays[f"{prefix}classes.{name}"]]
+            binary = set(labels) <= {"True", "False"}
+            classes[name] = [c == "True" for c in labels] if binary else labels
+        return cls(
+            names=[str(n) for n in arrays[f"{prefix}names"]],
+            idf=arrays[f"{prefix}idf"],
+            sublinear=bool(arrays[f"{prefix}sublinear"]),
+            weights=arrays[f"{prefix}weights"],
+            bias=arrays[f"{prefix}bias"],
+            classes=classes,
+            widths=dict(zip(heads, (int(w) for w in arrays[f"{prefix}widths"]), strict=True)),
+        )
 
     def vectorize(self, names: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
         """Column indices and TF-IDF values of one item, as the vectorizer would give."""

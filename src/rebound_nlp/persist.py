@@ -22,6 +22,8 @@ from contextlib import ExitStack
 from pathlib import Path
 from typing import Any, Literal
 
+import numpy as np
+
 from rebound_nlp.classify import Model
 from rebound_nlp.errors import (
     ModelError,
@@ -29,11 +31,13 @@ from rebound_nlp.errors import (
     ModelVersionError,
     UntrustedModelError,
 )
+from rebound_nlp.linear import LinearLayer
 
 __all__ = ["FORMAT_VERSION", "SKOPS_TRUSTED_TYPES", "load_model", "save_model"]
 
 FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
+LAYERS = "layers.npz"
 _PARTS = ("email", "sentences")
 #: Every type a rebound_nlp skops file may hold besides numpy/scipy basics.
 SKOPS_TRUSTED_TYPES = [
@@ -59,6 +63,21 @@ def _sha256(path: Path) -> str:
         for block in iter(lambda: fh.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+def _write_npz(path: Path, arrays: dict[str, np.ndarray]) -> None:
+    """Like ``np.savez_compressed``, but byte-for-byte reproducible (fixed
+    zip timestamps) and without pickles."""
+    import io
+    import zipfile
+
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name in sorted(arrays):
+            buffer = io.BytesIO()
+            np.lib.format.write_array(buffer, np.asarray(arrays[name]), allow_pickle=False)
+            info = zipfile.ZipInfo(f"{name}.npy", date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, buffer.getvalue())
 
 
 def library_versions() -> dict[str, str]:
@@ -118,10 +137,12 @@ def save_model(
 
                 sio.dump(obj, path, compression=zipfile.ZIP_DEFLATED, compresslevel=6)
             files[path.name] = _sha256(path)
+        _write_npz(tmp / LAYERS, model.layer_arrays())
+        files[LAYERS] = _sha256(tmp / LAYERS)
         manifest = {
             **{k: v for k, v in model.manifest.items() if k not in ("files", "format")},
-            "heads": sorted(model.email_heads),
-            "sentence_heads": sorted(model.sentence_heads),
+            "heads": sorted(model.heads),
+            "sentence_heads": sorted(model.sentence_head_names),
             "format_version": FORMAT_VERSION,
             "format": format,
             "versions": library_versions(),
@@ -175,7 +196,7 @@ def read_manifest(directory: Path) -> dict[str, Any]:
 
 def _verify(directory: Path, manifest: dict[str, Any]) -> None:
     files = manifest.get("files") or {}
-    expected = {f"{p}.{manifest.get('format')}" for p in _PARTS}
+    expected = {f"{p}.{manifest.get('format')}" for p in _PARTS} | {LAYERS}
     if set(files) != expected:
         raise ModelIntegrityError(
             f"{directory}/{MANIFEST} lists {sorted(files)}; expected {sorted(expected)}."
@@ -197,22 +218,17 @@ def _load_dir(directory: Path, *, trusted: bool, packaged: bool) -> Model:
     manifest = read_manifest(directory)
     _verify(directory, manifest)
     fmt = manifest["format"]
-    parts: dict[str, Any] = {}
-    for name in _PARTS:
-        path = directory / f"{name}.{fmt}"
-        if fmt == "joblib":
-            if not (trusted or packaged):
-                raise UntrustedModelError(
-                    f"{directory} holds joblib files, which run code when loaded. Load it "
-                    "with trusted=True only if you trust its author, or ask for the skops "
-                    "format (Model.save(dir, format='skops'))."
-                )
-            import joblib
+    if fmt == "joblib" and not (trusted or packaged):
+        raise UntrustedModelError(
+            f"{directory} holds joblib files, which run code when loaded. Load it "
+            "with trusted=True only if you trust its author, or ask for the skops "
+            "format (Model.save(dir, format='skops'))."
+        )
+    if fmt == "skops":
+        import skops.io as sio
 
-            parts[name] = joblib.load(path)
-        elif fmt == "skops":
-            import skops.io as sio
-
+        for name in _PARTS:
+            path = directory / f"{name}.{fmt}"
             untrusted = [
                 t for t in sio.get_untrusted_types(file=path) if t not in SKOPS_TRUSTED_TYPES
             ]
@@ -220,16 +236,33 @@ def _load_dir(directory: Path, *, trusted: bool, packaged: bool) -> Model:
                 raise UntrustedModelError(
                     f"{path} holds types rebound_nlp does not trust: {untrusted}."
                 )
-            parts[name] = sio.load(path, trusted=SKOPS_TRUSTED_TYPES)
-        else:
-            raise ModelVersionError(f"{directory} has unknown model format {fmt!r}.")
-    return Model(
-        email_vectorizer=parts["email"]["vectorizer"],
-        email_heads=parts["email"]["heads"],
-        sentence_vectorizer=parts["sentences"]["vectorizer"],
-        sentence_heads=parts["sentences"]["heads"],
-        manifest=manifest,
+    elif fmt != "joblib":
+        raise ModelVersionError(f"{directory} has unknown model format {fmt!r}.")
+    # The stacked weights are plain arrays: enough to predict, and safe to read.
+    with np.load(directory / LAYERS, allow_pickle=False) as npz:
+        arrays = dict(npz)
+
+    def load_estimators() -> tuple[Any, dict[str, Any], Any, dict[str, Any]]:
+        parts = {name: _read_part(directory / f"{name}.{fmt}", fmt) for name in _PARTS}
+        return (parts["email"]["vectorizer"], parts["email"]["heads"],
+                parts["sentences"]["vectorizer"], parts["sentences"]["heads"])
+
+    return Model.from_layers(
+        LinearLayer.from_arrays(arrays, "email."),
+        LinearLayer.from_arrays(arrays, "sentences."),
+        load_estimators,
+        manifest,
     )
+
+
+def _read_part(path: Path, fmt: str) -> Any:
+    if fmt == "joblib":
+        import joblib
+
+        return joblib.load(path)
+    import skops.io as sio
+
+    return sio.load(path, trusted=SKOPS_TRUSTED_TYPES)
 
 
 def _load_packaged() -> Model:

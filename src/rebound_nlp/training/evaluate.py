@@ -182,7 +182,7 @@ def evaluate(model: Model, data: str | os.PathLike[str] | pd.DataFrame, *,
     report = Report(n_emails=len(df), n_rejections=0)
     summary = report.summary
     labelled = "is_rejection" in df and df["is_rejection"].notna().any()
-    if labelled and "rejection" in model.email_heads:
+    if labelled and "rejection" in model.heads:
         m = df["is_rejection"].notna()
         h = _binary("rejection", df.loc[m, "is_rejection"].astype(bool), pf.loc[m, "p_rejection"])
         report.heads["rejection"] = h
@@ -192,20 +192,20 @@ def evaluate(model: Model, data: str | os.PathLike[str] | pd.DataFrame, *,
         rej = pd.Series(True, index=df.index)
     report.n_rejections = int(rej.sum())
     rdf, rpf = df[rej], pf[rej]
-    if "tone" in model.email_heads and "tone" in rdf and rdf["tone"].notna().any():
+    if "tone" in model.heads and "tone" in rdf and rdf["tone"].notna().any():
         m = rdf["tone"].notna()
         proba = rpf.loc[m, [f"p_tone_{t}" for t in TONES]].to_numpy()
         pred = [TONES[k] for k in proba.argmax(axis=1)]
         report.heads["tone"] = _head(list(rdf.loc[m, "tone"]), pred, TONES, proba)
         summary["tone_macro_f1"] = report.heads["tone"].macro_f1
-    if "stage" in model.email_heads and "stage" in rdf:
+    if "stage" in model.heads and "stage" in rdf:
         labels = (*STAGES, STAGE_UNKNOWN)
         proba = rpf[[f"p_stage_{s}" for s in labels]].to_numpy()
         pred = [labels[k] for k in proba.argmax(axis=1)]
         gold = list(rdf["stage"].fillna(STAGE_UNKNOWN))
         report.heads["stage"] = _head(gold, pred, labels, proba)
         summary["stage_accuracy"] = report.heads["stage"].accuracy
-    if "reasons" in rdf and all(r in model.email_heads for r in REASONS):
+    if "reasons" in rdf and all(r in model.heads for r in REASONS):
         ys, ps = [], []
         for r in REASONS:
             y = [r in v for v in rdf["reasons"]]
@@ -215,10 +215,10 @@ def evaluate(model: Model, data: str | os.PathLike[str] | pd.DataFrame, *,
         summary["reasons_micro_f1"] = float(f1_score(np.array(ys).T, np.array(ps).T,
                                                      average="micro", zero_division=0))
     for name in ("future_invite", "feedback_offer"):
-        if name in rdf and name in model.email_heads:
+        if name in rdf and name in model.heads:
             report.heads[name] = _binary(name, rdf[name].astype(bool), rpf[f"p_{name}"])
             summary[f"{name}_f1"] = report.heads[name].f1["yes"]
-    if "feedback" in rdf and model.sentence_heads:
+    if "feedback" in rdf and model.sentence_head_names:
         gold = [set(v or ()) for v in rdf["feedback"]]
         found = [{c for c, *_ in sents} for sents in rpf["feedback_sentences"]]
         report.heads["feedback_present"] = _binary(
