@@ -8,6 +8,7 @@ rejection's strategies are re-ranked with the person's recent history.
 from __future__ import annotations
 
 import os
+from bisect import bisect_left
 from collections import Counter, deque
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -168,10 +169,10 @@ def _apply_history(rows: list[_Row]) -> None:
     )
     times = [d for d, _ in dated]
     for pos, (when, i) in enumerate(dated):
-        recent = times[:pos]
+        # Rejections before this one (in date order) within each window.
         history = History(
-            recent_14=sum(when - t <= timedelta(days=14) for t in recent),
-            recent_30=sum(when - t <= timedelta(days=30) for t in recent),
+            recent_14=pos - bisect_left(times, when - timedelta(days=14), 0, pos),
+            recent_30=pos - bisect_left(times, when - timedelta(days=30), 0, pos),
         )
         streak = history.signals()
         if streak:
