@@ -302,7 +302,7 @@ def load_model(path: str | os.PathLike[str] | None = None, *, trusted: bool = Fa
     --------
     >>> from rebound_nlp import load_model
     >>> model = load_model()
-    >>> sorted(model.email_heads)[:3]
+    >>> sorted(model.heads)[:3]
     ['competition', 'feedback_offer', 'future_invite']
     """
     global _default
