@@ -1,8 +1,10 @@
 """The classifier: email-level heads and a sentence-level feedback head.
 
-A :class:`Model` holds fitted scikit-learn objects only (vectorizers and
-logistic regressions); the spaCy pipeline is rebuilt from code.  It predicts
-for a batch of Docs at once, so one call serves one email or a mailbox.
+A :class:`Model` holds fitted scikit-learn objects (vectorizers and logistic
+regressions) and predicts with their weights stacked into a
+:class:`~rebound_nlp.linear.LinearLayer`; a loaded model has the layers first
+and reads the estimators only when asked.  The spaCy pipeline is rebuilt from
+code, never stored.
 """
 
 from __future__ import annotations

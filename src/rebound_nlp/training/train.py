@@ -122,11 +122,12 @@ def _scales(vec: TfidfVectorizer, cue_scale: float) -> np.ndarray:
 
 
 def _fit(x: Any, y: Sequence[Any], c: float, config: TrainConfig,
-         class_weight: str | None = None, scales: np.ndarray | None = None
+         class_weight: str | None = None, scales: np.ndarray | None = None, *, seed: int
          ) -> LogisticRegression:
     """Fit one head; with ``scales``, on rescaled columns, folded back into
     ``coef_`` so the head applies to unscaled features like any other."""
-    head = LogisticRegression(C=c, max_iter=config.max_iter, class_weight=class_weight)
+    head = LogisticRegression(C=c, max_iter=config.max_iter, class_weight=class_weight,
+                              random_state=seed)
     if scales is None:
         return head.fit(x, y)
     head.fit(x.multiply(scales).tocsr(), y)
@@ -164,7 +165,6 @@ def train(
     >>> model = train("data/emails.jsonl")  # doctest: +SKIP
     """
     cfg = TrainConfig.from_dict(config)
-    np.random.seed(seed)
     df = split(load_dataset(data), "train")
     if df.empty:
         raise DataError("The data has no training rows (every row has split='test').")
@@ -179,7 +179,8 @@ def train(
     has_rej = _labelled(df, "is_rejection")
     if has_rej.any():
         y_rej = list(df.loc[has_rej, "is_rejection"].astype(bool))
-        heads["rejection"] = _fit(x[has_rej.to_numpy()], y_rej, cfg.email_c, cfg, scales=escale)
+        heads["rejection"] = _fit(x[has_rej.to_numpy()], y_rej, cfg.email_c, cfg, scales=escale,
+                                  seed=seed)
     else:
         skipped.append("rejection")
     # The other heads describe rejections: train them on rejections only.
@@ -199,7 +200,7 @@ def train(
         if len(set(labels)) < 2:
             skipped.append(name)
             continue
-        heads[name] = _fit(xr[mask], labels, cfg.email_c, cfg, scales=escale)
+        heads[name] = _fit(xr[mask], labels, cfg.email_c, cfg, scales=escale, seed=seed)
     for name in (*REASONS, "future_invite", "feedback_offer"):
         column = "reasons" if name in REASONS else name
         if column not in rdf or not rdf[column].notna().any():
@@ -211,7 +212,7 @@ def train(
         if len(set(flags)) < 2:
             skipped.append(name)
             continue
-        heads[name] = _fit(xr[mask], flags, cfg.email_c, cfg, scales=escale)
+        heads[name] = _fit(xr[mask], flags, cfg.email_c, cfg, scales=escale, seed=seed)
 
     sentence_vec = _vectorizer(cfg.min_df)
     sentence_heads: dict[str, LogisticRegression] = {}
@@ -231,12 +232,13 @@ def train(
             is_feedback = np.array([bool(labels) for labels in slabels])
             sscale = _scales(sentence_vec, cfg.cue_scale)
             sentence_heads[FEEDBACK_HEAD] = _fit(xs, list(is_feedback), cfg.sentence_c, cfg,
-                                                 cfg.sentence_class_weight, sscale)
+                                                 cfg.sentence_class_weight, sscale, seed=seed)
             xf = xs[is_feedback]
             for cat in FEEDBACK_CATEGORIES:
                 has_cat = [cat in labels for labels in slabels if labels]
                 if len(set(has_cat)) == 2:
-                    sentence_heads[cat] = _fit(xf, has_cat, cfg.sentence_c, cfg, scales=sscale)
+                    sentence_heads[cat] = _fit(xf, has_cat, cfg.sentence_c, cfg, scales=sscale,
+                                               seed=seed)
     if not sentence_heads:
         skipped.append("feedback")
     for name in skipped:
