@@ -109,7 +109,7 @@ def _set_strategies(row: dict[str, Any], strategies: Sequence[Any]) -> None:
 
 
 def _analyse_parsed(items: Sequence[tuple[str, ParsedMessage]]) -> list[_Row]:
-    from rebound_nlp.nlp import MAX_CHARS, get_nlp
+    from rebound_nlp.nlp import make_docs
     from rebound_nlp.persist import load_model
 
     rows = [_empty_row(source, parsed) for source, parsed in items]
@@ -118,7 +118,7 @@ def _analyse_parsed(items: Sequence[tuple[str, ParsedMessage]]) -> list[_Row]:
     if not todo:
         return out
     texts = [items[k][1].body for k in todo]
-    docs = list(get_nlp().pipe([t[:MAX_CHARS] for t in texts], batch_size=64))
+    docs = list(make_docs(texts))
     preds = load_model().predict(docs, [items[k][1].subject for k in todo])
     for k, text, pred in zip(todo, texts, preds, strict=True):
         advice = build_advice(pred, text)

@@ -8,6 +8,7 @@ is always built from code and never pickled.
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import numpy as np
@@ -18,7 +19,7 @@ from spacy.tokens import Doc, Token
 
 from rebound_nlp.nlp.patterns import EMAIL_CUES, SENTENCE_CUES
 
-__all__ = ["CUE_EXTENSION", "MAX_CHARS", "Cue", "doc_text", "get_nlp", "make_doc"]
+__all__ = ["CUE_EXTENSION", "MAX_CHARS", "Cue", "doc_text", "get_nlp", "make_doc", "make_docs"]
 
 #: Only the first ``MAX_CHARS`` characters of a text are analysed.  Job emails
 #: are far shorter; the cap keeps huge or junk inputs fast.
@@ -133,3 +134,8 @@ def get_nlp() -> Language:
 def make_doc(text: str, **kwargs: Any) -> Doc:
     """Run the pipeline on the first :data:`MAX_CHARS` characters of ``text``."""
     return get_nlp()(text[:MAX_CHARS], **kwargs)
+
+
+def make_docs(texts: Iterable[str]) -> Iterator[Doc]:
+    """Stream many texts through the pipeline, each capped like :func:`make_doc`."""
+    return get_nlp().pipe((t[:MAX_CHARS] for t in texts), batch_size=64)

@@ -18,7 +18,7 @@ from rebound_nlp.classify import FEEDBACK_HEAD, STAGE_UNKNOWN, Model
 from rebound_nlp.errors import DataError
 from rebound_nlp.features import email_features, feature_names, sentence_features, sentences
 from rebound_nlp.labels import FEEDBACK_CATEGORIES, REASONS
-from rebound_nlp.nlp import CUE_EXTENSION, MAX_CHARS, doc_text, get_nlp
+from rebound_nlp.nlp import CUE_EXTENSION, doc_text, make_docs
 from rebound_nlp.training.datasets import data_sha256, load_dataset, split
 
 __all__ = ["TrainConfig", "parse_docs", "sentence_labels", "train"]
@@ -60,14 +60,12 @@ class TrainConfig:
 
 def parse_docs(texts: Iterable[str], *, progress: bool = False) -> list[Doc]:
     """Run the pipeline over many texts (capped like :func:`rebound_nlp.advise`)."""
-    nlp = get_nlp()
-    items = [t[:MAX_CHARS] for t in texts]
-    stream = nlp.pipe(items, batch_size=64)
+    items = list(texts)
     if not progress:
-        return list(stream)
+        return list(make_docs(items))
     from tqdm.auto import tqdm
 
-    return list(tqdm(stream, total=len(items), desc="parsing", unit="email"))
+    return list(tqdm(make_docs(items), total=len(items), desc="parsing", unit="email"))
 
 
 def _span_categories(doc: Doc, start: int, end: int, categories: Sequence[str]) -> list[str]:
