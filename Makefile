@@ -3,6 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 REALWORLD ?= ../shared/realworld/dev.jsonl
+GENERAL ?= ../shared/realworld/general
 
 .PHONY: demo test lint model benchmark clean
 
@@ -23,7 +24,7 @@ test: lint  ## ruff, mypy, then the whole test suite (notebooks included)
 
 model: $(STAMP)  ## retrain the shipped model from data/ (under 5 minutes)
 	$(VENV)/bin/rebound train data/emails.jsonl --out models/default \
-		--eval realworld_dev=$(REALWORLD) --no-progress
+		--eval realworld_dev=$(REALWORLD) --general $(GENERAL) --no-progress
 
 benchmark: $(STAMP)
 	$(PY) benchmarks/bench_advise.py
