@@ -12,7 +12,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from rebound_nlp.advice import Advice, Feedback, advise
+from rebound_nlp.advice import Advice, Feedback
+from rebound_nlp.analyzer import Analyzer, advise
+from rebound_nlp.decisions import OperatingPoints
 from rebound_nlp.errors import ReboundError
 from rebound_nlp.strategy import StrategyAdvice
 
@@ -23,8 +25,10 @@ if TYPE_CHECKING:
 
 __all__ = [
     "Advice",
+    "Analyzer",
     "Feedback",
     "Model",
+    "OperatingPoints",
     "ReboundError",
     "StrategyAdvice",
     "advise",

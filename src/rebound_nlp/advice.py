@@ -1,18 +1,18 @@
-"""The result type, :class:`Advice`, and :func:`advise` for one email."""
+"""The result types: :class:`Advice` for one email and its :class:`Feedback` sentences."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
-from rebound_nlp.decisions import OperatingPoints, no_evidence_kind_probabilities
-from rebound_nlp.labels import REASONS, FeedbackCategory, Kind, Reason, Stage, Tone
+from rebound_nlp.decisions import no_evidence_kind_probabilities
+from rebound_nlp.labels import FeedbackCategory, Kind, Reason, Stage, Tone
 from rebound_nlp.strategy import History, StrategyAdvice, rank_strategies
 
 if TYPE_CHECKING:
-    from rebound_nlp.classify import Model, Prediction
+    pass
 
-__all__ = ["Advice", "Feedback", "advise", "build_advice", "signals_of"]
+__all__ = ["Advice", "Feedback", "empty_advice"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,11 +57,21 @@ class Advice:
     feedback_offer: bool = False
     strategies: tuple[StrategyAdvice, ...] = ()
     evidence: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    signals: dict[str, str] = field(default_factory=dict)
+    """The strategy signals this email shows, each with its words for it
+    (see :data:`rebound_nlp.strategy.SIGNALS`); empty for non-rejections."""
 
     @property
     def feedback_categories(self) -> tuple[str, ...]:
         """The feedback categories found, sorted and unique."""
         return tuple(sorted({f.category for f in self.feedback}))
+
+    def with_history(self, history: History) -> Advice:
+        """This advice with its strategies ranked for the person's recent history too."""
+        if not self.is_rejection:
+            return self
+        signals = {**self.signals, **history.signals()}
+        return replace(self, strategies=rank_strategies(signals), signals=signals)
 
     @property
     def strategy(self) -> StrategyAdvice | None:
@@ -86,130 +96,11 @@ class Advice:
             "strategies": [s.to_dict() for s in self.strategies],
             "strategy": self.strategy.to_dict() if self.strategy else None,
             "evidence": {k: list(v) for k, v in self.evidence.items()},
+            "signals": dict(self.signals),
         }
 
 
-def signals_of(pred: Prediction, advice: Advice, history: History | None = None
-               ) -> dict[str, str]:
-    """The strategy signals an email shows, each with this email's words for it.
-
-    See :data:`rebound_nlp.strategy.SIGNALS` for their meaning.
-    """
-    evidence = pred.evidence
-    history = history or History()
-    found: dict[str, str] = {}
-
-    def first(decision: str, fallback: str) -> str:
-        phrases = evidence.get(decision, ())
-        return phrases[0] if phrases else fallback
-
-    for reason in advice.reasons:
-        found[reason] = first("reasons", reason)
-    for item in advice.feedback:
-        found.setdefault(f"feedback_{item.category}", f"“{' '.join(item.text.split())}”")
-    if not advice.feedback and not advice.reasons and not advice.feedback_offer:
-        found["form_letter"] = ""
-        if advice.stage == "interview":
-            found["interview_no_reason"] = ""
-    if advice.stage is not None:
-        found[f"stage_{advice.stage}"] = ""
-    if advice.feedback_offer:
-        found["feedback_offer"] = first("feedback_offer", "feedback on request")
-    if advice.future_invite:
-        found["future_invite"] = first("future_invite", "apply again")
-    if advice.tone in ("warm", "cold"):
-        found[advice.tone] = ""
-    for cue, signal in (("CLOSE_CALL", "close_call"), ("PRAISE", "praise"),
-                        ("PAST", "past_pointer")):
-        if cue in pred.cues:
-            found[signal] = pred.cues[cue]
-    found.update(history.signals())
-    return found
-
-
-def build_advice(pred: Prediction, text: str, points: OperatingPoints,
-                 history: History | None = None) -> Advice:
-    """Turn the predictions for ``text`` into an :class:`Advice`."""
-    if pred.kind != "rejection":
-        return Advice(False, pred.rejection_probability, kind=pred.kind,
-                      kind_probabilities=dict(pred.kind_probabilities),
-                      evidence={k: v for k, v in pred.evidence.items()
-                                if k in ("kind", "rejection")})
-    tone_p = pred.tone_probabilities
-    tone = max(tone_p, key=tone_p.__getitem__) if tone_p else None
-    stage_p = pred.stage_probabilities
-    stage = max(stage_p, key=stage_p.__getitem__) if stage_p else None
-    probs = pred.probabilities
-    advice = Advice(
-        is_rejection=True,
-        rejection_probability=pred.rejection_probability,
-        kind="rejection",
-        kind_probabilities=dict(pred.kind_probabilities),
-        tone=tone,  # type: ignore[arg-type]
-        tone_probabilities=dict(tone_p),
-        stage=stage if stage in ("application", "interview") else None,  # type: ignore[arg-type]
-        feedback=tuple(
-            Feedback(s.category, text[s.start : s.end], s.start, s.end, s.probability)  # type: ignore[arg-type]
-            for s in pred.feedback
-        ),
-        reasons=tuple(r for r in REASONS if probs.get(r, 0.0) >= points.flags),
-        future_invite=probs.get("future_invite", 0.0) >= points.flags,
-        feedback_offer=probs.get("feedback_offer", 0.0) >= points.flags,
-        evidence=dict(pred.evidence),
-    )
-    return replace(advice, strategies=rank_strategies(signals_of(pred, advice, history)))
-
-
-def _check_text(name: str, value: object) -> str:
-    if not isinstance(value, str):
-        raise TypeError(f"{name} must be a str, got {type(value).__name__}; decode bytes "
-                        "first or use analyse_mailbox() for raw email files.")
-    return value
-
-
-def advise(body: str, subject: str = "", *, model: Model | None = None) -> Advice:
-    """Read one email and return its signals and the strategies that fit.
-
-    Parameters
-    ----------
-    body : str
-        The plain-text body.  Only the first 20,000 characters are analysed.
-    subject : str, optional
-        The subject line.
-    model : Model, optional
-        A model from :func:`load_model`; the shipped one by default.
-
-    Returns
-    -------
-    Advice
-        ``is_rejection`` is false for empty text and for emails that are not
-        job rejections; then tone, stage and strategies are empty.
-
-    Raises
-    ------
-    TypeError
-        If ``body`` or ``subject`` is not a str.
-
-    Examples
-    --------
-    >>> from rebound_nlp import advise
-    >>> a = advise("Thank you for interviewing with us. Unfortunately we have decided "
-    ...            "to offer the role to another candidate.")
-    >>> a.is_rejection, a.stage, a.reasons
-    (True, 'interview', ('competition',))
-    >>> a.strategy.title
-    "Don't take it personally"
-    """
-    _check_text("body", body)
-    _check_text("subject", subject)
-    if not body.strip():
-        return Advice(is_rejection=False, rejection_probability=0.0, kind="not_job",
-                      kind_probabilities=no_evidence_kind_probabilities())
-    from rebound_nlp.nlp import make_doc
-    from rebound_nlp.persist import load_model
-
-    model = model or load_model()
-    points = model.operating_points
-    doc = make_doc(body)
-    pred = model.predict([doc], [subject], points=points)[0]
-    return build_advice(pred, body, points)
+def empty_advice() -> Advice:
+    """The advice for an email with no text: not job mail."""
+    return Advice(is_rejection=False, rejection_probability=0.0, kind="not_job",
+                  kind_probabilities=no_evidence_kind_probabilities())

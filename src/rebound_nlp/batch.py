@@ -19,22 +19,23 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from rebound_nlp.advice import Advice, build_advice, signals_of
+from rebound_nlp.advice import Advice
+from rebound_nlp.analyzer import Analyzer
 from rebound_nlp.mail import iter_mailbox, parse_message
 from rebound_nlp.mail.mailboxes import RawMessage
 from rebound_nlp.mail.parse import ParsedMessage
-from rebound_nlp.strategy import History, rank_strategies
+from rebound_nlp.strategy import History
 
 if TYPE_CHECKING:
     from rebound_nlp.classify import Model
 
-__all__ = ["COLUMNS", "analyse", "analyse_mailbox", "company_of", "resolve_model", "summarise",
-           "write_table"]
+__all__ = ["COLUMNS", "analyse", "analyse_mailbox", "company_of", "summarise", "write_table"]
 
 COLUMNS = (
     "source", "message_id", "date", "sender", "subject", "kind", "is_rejection",
     "rejection_probability", "tone", "stage", "feedback", "feedback_text", "reasons",
-    "future_invite", "feedback_offer", "strategy", "strategy_title", "strategies", "company",
+    "future_invite", "feedback_offer", "strategy", "strategy_title", "strategy_why", "strategies",
+    "company",
     "error",
 )
 CHUNK = 128
@@ -51,7 +52,8 @@ _NAME_NOISE = ("hiring team", "recruiting team", "recruitment team", "talent acq
 @dataclass(frozen=True, slots=True)
 class _Row:
     fields: dict[str, Any]
-    signals: dict[str, str] | None
+    advice: Advice | None
+    """Kept for rejections only, to rank their strategies with the mailbox's history."""
 
 
 def company_of(sender: str) -> str:
@@ -86,7 +88,7 @@ def _empty_row(source: str, parsed: ParsedMessage) -> dict[str, Any]:
         "sender": parsed.sender, "subject": parsed.subject, "kind": None, "is_rejection": False,
         "rejection_probability": float("nan"), "tone": None, "stage": None, "feedback": [],
         "feedback_text": "", "reasons": [], "future_invite": False, "feedback_offer": False,
-        "strategy": None, "strategy_title": "", "strategies": [],
+        "strategy": None, "strategy_title": "", "strategy_why": "", "strategies": [],
         "company": company_of(parsed.sender), "error": parsed.error,
     }
 
@@ -110,61 +112,42 @@ def _fill(row: dict[str, Any], advice: Advice) -> None:
 def _set_strategies(row: dict[str, Any], strategies: Sequence[Any]) -> None:
     row["strategy"] = strategies[0].number if strategies else None
     row["strategy_title"] = strategies[0].title if strategies else ""
+    row["strategy_why"] = strategies[0].why if strategies else ""
     row["strategies"] = [s.number for s in strategies]
 
 
-def _analyse_parsed(items: Sequence[tuple[str, ParsedMessage]], model: Model) -> list[_Row]:
-    from rebound_nlp.nlp import make_docs
-
+def _analyse_parsed(items: Sequence[tuple[str, ParsedMessage]], analyzer: Analyzer
+                    ) -> list[_Row]:
     rows = [_empty_row(source, parsed) for source, parsed in items]
     todo = [k for k, (_, parsed) in enumerate(items) if parsed.body.strip()]
     out = [_Row(row, None) for row in rows]
-    if not todo:
-        return out
-    texts = [items[k][1].body for k in todo]
-    docs = list(make_docs(texts))
-    points = model.operating_points
-    preds = model.predict(docs, [items[k][1].subject for k in todo], points=points)
-    for k, text, pred in zip(todo, texts, preds, strict=True):
-        advice = build_advice(pred, text, points)
-        _fill(rows[k], advice)
-        out[k] = _Row(rows[k], signals_of(pred, advice) if advice.is_rejection else None)
+    advice = analyzer.analyse([items[k][1].body for k in todo],
+                              [items[k][1].subject for k in todo])
+    for k, a in zip(todo, advice, strict=True):
+        _fill(rows[k], a)
+        out[k] = _Row(rows[k], a if a.is_rejection else None)
     return out
 
 
-def _analyse_raw(chunk: Sequence[RawMessage], model: Model | None = None) -> list[_Row]:
+def _analyse_raw(chunk: Sequence[RawMessage], analyzer: Analyzer | None = None) -> list[_Row]:
     items = []
     for source, raw, error in chunk:
         parsed = ParsedMessage(error=error) if raw is None else parse_message(raw)
         items.append((source, parsed))
-    return _analyse_parsed(items, model or _worker_model())
+    return _analyse_parsed(items, analyzer or _worker_analyzer())
 
 
-_WORKER_MODEL: Model | None = None
+_WORKER_ANALYZER: Analyzer | None = None
 
 
-def _init_worker(model: Model) -> None:
-    global _WORKER_MODEL
-    _WORKER_MODEL = model
+def _init_worker(analyzer: Analyzer) -> None:
+    global _WORKER_ANALYZER
+    _WORKER_ANALYZER = analyzer
 
 
-def _worker_model() -> Model:
-    assert _WORKER_MODEL is not None, "worker started without a model"
-    return _WORKER_MODEL
-
-
-def resolve_model(model: Model | str | os.PathLike[str] | None, *, trusted: bool = False
-                  ) -> Model:
-    """The model to analyse with: the shipped one, a :class:`Model`, or a model folder."""
-    from rebound_nlp.classify import Model
-    from rebound_nlp.persist import load_model
-
-    if model is None or isinstance(model, str | os.PathLike):
-        return load_model(model, trusted=trusted)
-    if not isinstance(model, Model):
-        raise TypeError(f"model must be a Model, a model folder or None, got "
-                        f"{type(model).__name__}.")
-    return model
+def _worker_analyzer() -> Analyzer:
+    assert _WORKER_ANALYZER is not None, "worker started without an analyzer"
+    return _WORKER_ANALYZER
 
 
 def _chunks(messages: Iterable[RawMessage], size: int) -> Iterator[list[RawMessage]]:
@@ -178,14 +161,16 @@ def _chunks(messages: Iterable[RawMessage], size: int) -> Iterator[list[RawMessa
         yield chunk
 
 
-def _run(chunks: Iterator[list[RawMessage]], jobs: int, model: Model) -> Iterator[list[_Row]]:
+def _run(chunks: Iterator[list[RawMessage]], jobs: int, analyzer: Analyzer
+         ) -> Iterator[list[_Row]]:
     if jobs <= 1:
         for chunk in chunks:
-            yield _analyse_raw(chunk, model)
+            yield _analyse_raw(chunk, analyzer)
         return
-    # Bounded look-ahead keeps memory flat however large the mailbox is.
+    # Workers get the parent's analyzer (its weights, no files re-read); bounded
+    # look-ahead keeps memory flat however large the mailbox is.
     with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker,
-                             initargs=(model,)) as pool:
+                             initargs=(analyzer,)) as pool:
         pending: deque[Future[list[_Row]]] = deque()
         for chunk in chunks:
             pending.append(pool.submit(_analyse_raw, chunk))
@@ -199,7 +184,7 @@ def _apply_history(rows: list[_Row]) -> None:
     """Re-rank each dated rejection's strategies with the rejections before it."""
     dated = sorted(
         (r.fields["date"], i) for i, r in enumerate(rows)
-        if r.signals is not None and isinstance(r.fields["date"], datetime)
+        if r.advice is not None and isinstance(r.fields["date"], datetime)
     )
     times = [d for d, _ in dated]
     for pos, (when, i) in enumerate(dated):
@@ -208,9 +193,9 @@ def _apply_history(rows: list[_Row]) -> None:
             recent_14=pos - bisect_left(times, when - timedelta(days=14), 0, pos),
             recent_30=pos - bisect_left(times, when - timedelta(days=30), 0, pos),
         )
-        streak = history.signals()
-        if streak:
-            _set_strategies(rows[i].fields, rank_strategies({**(rows[i].signals or {}), **streak}))
+        advice = rows[i].advice
+        if history.signals() and advice is not None:
+            _set_strategies(rows[i].fields, advice.with_history(history).strategies)
 
 
 def _flag_duplicates(rows: list[_Row]) -> None:
@@ -287,9 +272,9 @@ def analyse_mailbox(path: str | os.PathLike[str], *, jobs: int = 1, progress: bo
     """
     if jobs < 1:
         raise ValueError(f"jobs must be at least 1, got {jobs}")
-    resolved = resolve_model(model, trusted=trusted)
+    analyzer = Analyzer(model, trusted=trusted)
     rows: list[_Row] = []
-    for chunk_rows in _progress(_run(_chunks(iter_mailbox(path), CHUNK), jobs, resolved),
+    for chunk_rows in _progress(_run(_chunks(iter_mailbox(path), CHUNK), jobs, analyzer),
                                 progress):
         rows += chunk_rows
     return _frame(rows)
@@ -312,7 +297,7 @@ def analyse(emails: Iterable[str] | pd.DataFrame | Iterable[dict[str, Any]], *,
     >>> list(table["kind"]), list(table["is_rejection"])
     (['rejection', 'interview'], [True, False])
     """
-    resolved = resolve_model(model, trusted=trusted)
+    analyzer = Analyzer(model, trusted=trusted)
     records = emails.to_dict("records") if isinstance(emails, pd.DataFrame) else list(emails)
     items = []
     for i, rec in enumerate(records):
@@ -333,7 +318,7 @@ def analyse(emails: Iterable[str] | pd.DataFrame | Iterable[dict[str, Any]], *,
         )))
     rows: list[_Row] = []
     for start in range(0, len(items), CHUNK):
-        rows += _analyse_parsed(items[start:start + CHUNK], resolved)
+        rows += _analyse_parsed(items[start:start + CHUNK], analyzer)
     return _frame(rows)
 
 

@@ -8,7 +8,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from rebound_nlp.advice import Advice, advise
+from rebound_nlp.advice import Advice
+from rebound_nlp.analyzer import advise
 
 
 def add_parser(sub: Any) -> None:
