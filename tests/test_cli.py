@@ -103,6 +103,22 @@ def test_train_then_evaluate(tmp_path: Path, small_corpus: list[dict],
     report = json.loads(capsys.readouterr().out)
     assert report["n_emails"] == sum(r["split"] == "test" for r in small_corpus)
     assert 0.0 <= report["summary"]["rejection_f1"] <= 1.0
+    # The retrained model serves every command, and the library calls, alike.
+    from rebound_nlp import advise, analyse_mailbox, load_model
+
+    email = tmp_path / "email.txt"
+    email.write_text(small_corpus[0]["body"])
+    assert main(["advise", str(email), "--model", str(out), "--json"]) == 0
+    expected = advise(small_corpus[0]["body"], model=load_model(out))
+    assert json.loads(capsys.readouterr().out) == json.loads(json.dumps(expected.to_dict()))
+    assert expected != advise(small_corpus[0]["body"])
+    table = tmp_path / "table.jsonl"
+    assert main(["analyse", str(ROOT / "data" / "samples" / "mailbox.mbox"), "--model",
+                 str(out), "-o", str(table), "--no-progress"]) == 0
+    rows = [json.loads(line) for line in table.read_text().splitlines()]
+    mine = analyse_mailbox(ROOT / "data" / "samples" / "mailbox.mbox", model=out)
+    assert [r["rejection_probability"] for r in rows] == pytest.approx(
+        mine["rejection_probability"].tolist(), nan_ok=True)
 
 
 def test_evaluate_refuses_untrusted_joblib(tmp_path: Path,

@@ -17,19 +17,24 @@ def add_parser(sub: Any) -> None:
         "advise",
         help="print one email's advice",
         description="Read one email (plain text, or a raw .eml message) and print its advice.",
-        epilog="examples:\n  rebound advise email.txt\n  cat email.txt | rebound advise - --json",
+        epilog="examples:\n  rebound advise email.txt\n  cat email.txt | rebound advise - --json\n"
+        "  rebound advise email.eml --model my-model",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("file", nargs="?", default="-", help="a text or .eml file; - for stdin")
     p.add_argument("--subject", default="", help="subject line for plain-text input")
     p.add_argument("--json", action="store_true", help="print the full Advice as JSON")
+    p.add_argument("--model", help="model folder (default: the shipped model)")
+    p.add_argument("--trusted", action="store_true",
+                   help="allow a joblib model from --model (joblib runs code when loaded)")
     p.set_defaults(run=run)
 
 
 def format_advice(a: Advice) -> str:
     """Advice as a short, readable text."""
     if not a.is_rejection:
-        return f"Not a job rejection (probability of rejection {a.rejection_probability:.2f})."
+        return (f"Not a job rejection: {a.kind or 'not job mail'} "
+                f"(probability of rejection {a.rejection_probability:.2f}).")
     lines = [
         f"Job rejection (probability {a.rejection_probability:.2f})",
         f"  tone:   {a.tone}",
@@ -65,6 +70,6 @@ def run(args: argparse.Namespace) -> int:
             print(f"rebound advise: cannot read {args.file}: {exc.strerror}", file=sys.stderr)
             return 2
     subject, body = message_text(raw, default_subject=args.subject)
-    a = advise(body, subject)
+    a = advise(body, subject, model=args.model, trusted=args.trusted)
     print(json.dumps(a.to_dict(), indent=2, ensure_ascii=False) if args.json else format_advice(a))
     return 0

@@ -13,13 +13,17 @@ def add_parser(sub: Any) -> None:
         help="analyse a mailbox (mbox, Maildir, folder of .eml, one .eml)",
         description="Analyse every message of a mailbox into one table; print a summary.",
         epilog="examples:\n  rebound analyse data/samples/mailbox.mbox\n"
-        "  rebound analyse ~/Mail/INBOX -o out.csv --rejections-only --jobs 2",
+        "  rebound analyse ~/Mail/INBOX -o out.csv --rejections-only --jobs 2\n"
+        "  rebound analyse inbox.mbox --model my-model",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("path", help="an mbox file, a Maildir, a folder of .eml files or one .eml")
     p.add_argument("-o", "--output", help="write the table: .csv, .jsonl or .parquet")
     p.add_argument("--jobs", type=int, default=1, help="worker processes (default 1)")
     p.add_argument("--rejections-only", action="store_true", help="keep rejections only")
+    p.add_argument("--model", help="model folder (default: the shipped model)")
+    p.add_argument("--trusted", action="store_true",
+                   help="allow a joblib model from --model (joblib runs code when loaded)")
     p.add_argument("--no-progress", action="store_true", help="hide the progress bar")
     p.set_defaults(run=run)
 
@@ -28,15 +32,16 @@ def run(args: argparse.Namespace) -> int:
     from rebound_nlp.batch import analyse_mailbox, summarise, write_table
 
     progress = not args.no_progress and sys.stderr.isatty()
-    table = analyse_mailbox(args.path, jobs=args.jobs, progress=progress)
+    table = analyse_mailbox(args.path, jobs=args.jobs, progress=progress, model=args.model,
+                            trusted=args.trusted)
     summary = summarise(table)
     shown = table[table["is_rejection"] == True] if args.rejections_only else table  # noqa: E712
     if args.output:
         write_table(shown, args.output)
         print(f"wrote {len(shown)} rows to {args.output}")
     else:
-        columns = ["date", "company", "tone", "stage", "feedback", "reasons", "strategy",
-                   "strategy_title"]
+        columns = ["date", "company", "kind", "tone", "stage", "feedback", "reasons",
+                   "strategy", "strategy_title"]
         rejections = table[table["is_rejection"] == True]  # noqa: E712
         if len(rejections):
             import pandas as pd
