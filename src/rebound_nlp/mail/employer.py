@@ -104,7 +104,7 @@ _ROLE_STOP = frozenset((
     "recent", "application", "applications", "applying", "applied", "interview", "re",
     "fwd", "fw", "update", "outcome", "invitation", "offer", "regarding", "about", "status",
 ))
-_ROLE_CONNECTORS = frozenset(("of", "and", "&", "/", "-", "for"))
+_ROLE_CONNECTORS = frozenset(("of", "and", "&", "/", "-"))
 _STRONG_NOUNS = "role|position|vacancy|opening|post|job|opportunity|internship"
 _WEAK_NOUNS = "offer|application|interview|interviews|assessment|test|task|challenge|process"
 _ROLE_BEFORE = re.compile(
@@ -226,10 +226,14 @@ def _spelling(core: str, texts: Iterable[str]) -> str:
                      _fold(re.sub(r"\s+and\s+", " ", run))}
             if target in forms:
                 found[run] += 1
+            elif len(run.split()) >= 2 and _fold(" ".join(run.split()[:-1])) == target and (
+                    run.split()[-1].lower() in _NAME_ENDINGS):
+                found[run] += 1  # "velora" -> "Velora Travel"
     if not found:
         return ""
-    # Most frequent, then the one with most capitals ("BrightWave" over "Brightwave").
-    return max(found, key=lambda s: (found[s], sum(c.isupper() for c in s)))
+    # The fullest name ("Velora Travel" over "Velora"), then the most frequent, then the
+    # one with most capitals ("BrightWave" over "Brightwave").
+    return max(found, key=lambda s: (len(s.split()), found[s], sum(c.isupper() for c in s)))
 
 
 def _head_and_tail(body: str, limit: int = 6000) -> str:
@@ -333,8 +337,9 @@ def employer_of(sender: str, subject: str = "", body: str = "") -> str:
         spelled = _spelling(sub, (name, subject, body))
         if spelled:
             votes[spelled] += 2
-    ranked = [(score, n) for score, n in _merge(votes)
-              if _fold(n) not in (core, sub) and not any(w in _fold(n) for w in ("noreply",))]
+    # The platform's own name is never the employer.
+    ranked = [(score, n) for score, n in _merge(votes) if core not in (_fold(n), "")
+              or not platform]
     if ranked and ranked[0][0] >= 2:
         return ranked[0][1]
     if platform and sub and sub not in _ATS_DOMAINS and core in _ATS_DOMAINS:
@@ -369,6 +374,9 @@ def company_of(sender: str) -> str:
 def _role_words(words: list[str], strong: bool, from_end: bool) -> str:
     """The role in ``words`` next to a context word, or ''."""
     picked: list[str] = []
+    if not from_end and len(words) > 2 and words[0].lower() in _STRONG_NOUNS.split("|") and (
+            words[1].lower() == "of"):
+        words = words[2:]  # "the post of Policy Analyst"
     seq = list(reversed(words)) if from_end else words
     for word in seq:
         bare = word.strip(".,;:!?()\"'“”")
@@ -406,7 +414,8 @@ def _role_words(words: list[str], strong: bool, from_end: bool) -> str:
 
 def _subject_role(subject: str) -> str:
     text = _REQUISITION.sub("", _SUBJECT_PREFIX.sub("", subject))
-    for segment in _SUBJECT_SPLIT.split(text):
+    # "Analytics Engineer at Tessellate - intro call?": the role is before " at ".
+    for segment in re.split(r"\s+(?:at|with)\s+|" + _SUBJECT_SPLIT.pattern, text):
         segment = segment.strip(" .")
         if not segment:
             continue
