@@ -33,7 +33,7 @@ _ATS_DOMAINS = frozenset((
     "successfactors", "breezy", "applytojob", "pinpointhq", "jazzhr", "rippling",
 ))
 # Words that mark a domain as a hiring or mailing platform rather than an employer.
-_PLATFORM_WORDS = ("hire", "hiring", "recruit", "talent", "career", "jobs", "apply", "ats")
+_PLATFORM_WORDS = ("hire", "hiring", "recruit", "talent", "career", "job", "apply", "ats")
 _PUBLIC_DOMAINS = frozenset((
     "gmail", "googlemail", "outlook", "hotmail", "yahoo", "icloud", "aol", "proton",
     "protonmail", "gmx", "live", "mail", "me", "msn", "fastmail", "zoho", "yandex",
@@ -405,7 +405,8 @@ def _role_words(words: list[str], strong: bool, from_end: bool) -> str:
     if not picked or len(picked) > 6:
         return ""
     role = " ".join(picked)
-    if not _is_role(role) and not (strong and all(w[0].isupper() for w in picked)):
+    capitalised = all(w[0].isupper() or w.lower() in _ROLE_CONNECTORS for w in picked)
+    if not _is_role(role) and not (strong and capitalised):
         return ""
     if not any(c.isupper() for c in role) and not _is_role(role):
         return ""
