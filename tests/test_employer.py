@@ -2,33 +2,17 @@
 
 from __future__ import annotations
 
-import importlib.util
 import subprocess
 import sys
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from conftest import ROOT
+from _jobsearch import JOBSEARCH, SAMPLES, load_script
 from rebound_nlp.mail import iter_mailbox, parse_message
 from rebound_nlp.mail.employer import company_of, employer_key, employer_of, role_key, role_of
-
-SAMPLES = ROOT / "data" / "samples"
-JOBSEARCH = SAMPLES / "jobsearch.mbox"
-
-
-def load_jobsearch_script() -> ModuleType:
-    """data/samples/make_jobsearch.py as a module (its SAMPLES carry the true answers)."""
-    spec = importlib.util.spec_from_file_location("make_jobsearch", SAMPLES / "make_jobsearch.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("make_jobsearch", module)
-    spec.loader.exec_module(module)
-    return module
-
 
 EMPLOYERS = {
     "domain-hyphen": ("Jo <jo@orrin-systems.com>", "", "", "Orrin Systems"),
@@ -124,7 +108,7 @@ def test_jobsearch_sample_is_reproducible(tmp_path: Path) -> None:
 
 def test_jobsearch_sample_employers_and_roles() -> None:
     """Every job message of the sample names its employer and, where stated, its role."""
-    script = load_jobsearch_script()
+    script = load_script()
     messages = [raw for _, raw, _ in iter_mailbox(JOBSEARCH) if raw is not None]
     samples = script.ordered()
     assert len(messages) == len(samples) >= 40
