@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import sys
+from functools import cache
 from types import ModuleType
 
 import pandas as pd
@@ -30,8 +31,14 @@ def table_with_true_kinds() -> pd.DataFrame:
     """The sample analysed by ``analyse`` with ``kind`` set from the script.
 
     Until the model predicts ``kind``, this is the table ``analyse_mailbox``
-    will give, with every other column from the real analysis.
+    will give, with every other column from the real analysis.  A fresh copy
+    each call; the analysis runs once per test session.
     """
+    return _analysed().copy()
+
+
+@cache
+def _analysed() -> pd.DataFrame:
     from rebound_nlp import analyse
     from rebound_nlp.mail import iter_mailbox, parse_message
 

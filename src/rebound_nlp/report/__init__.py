@@ -2,10 +2,11 @@
 
 Examples
 --------
->>> from rebound_nlp.report import applications
+>>> from rebound_nlp.report import applications, report
 >>> from rebound_nlp import analyse_mailbox
 >>> table = analyse_mailbox("data/samples/jobsearch.mbox")  # doctest: +SKIP
 >>> applications(table)[["employer", "role", "outcome"]]  # doctest: +SKIP
+>>> report(table, "report.html")  # doctest: +SKIP
 """
 
 from rebound_nlp.report._applications import (
@@ -15,6 +16,7 @@ from rebound_nlp.report._applications import (
     STAGES,
     applications,
 )
+from rebound_nlp.report._html import report, report_mailbox
 
 __all__ = [
     "APPLICATION_COLUMNS",
@@ -22,4 +24,6 @@ __all__ = [
     "OUTCOMES",
     "STAGES",
     "applications",
+    "report",
+    "report_mailbox",
 ]
