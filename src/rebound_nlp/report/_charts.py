@@ -113,6 +113,7 @@ def funnel_chart(stages: Sequence[tuple[str, int]]) -> Chart:
     ax.bar_label(bars, labels=[f"{v} ({v / total:.0%})" for v in values], padding=3,
                  fontsize=9, color=_INK)
     ax.set_xlim(0, max([*values, 1]) * 1.25)
+    _whole_numbers(ax.xaxis)
     ax.set_xlabel("applications", color=_INK)
     _style(ax)
     alt = "Funnel: " + "; ".join(f"{s} {n}" for s, n in stages) + "."
@@ -200,6 +201,7 @@ def feedback_chart(table: pd.DataFrame) -> Chart:
                width=0.6)
         bottom = [b + v for b, v in zip(bottom, values, strict=True)]
     ax.set_ylabel("rejections", color=_INK)
+    _whole_numbers(ax.yaxis)
     ax.legend(fontsize=8, frameon=False, loc="upper left", bbox_to_anchor=(1, 1))
     _style(ax)
     alt = ("Rejections per month by the feedback they gave: " + "; ".join(
@@ -225,6 +227,12 @@ def bar_chart(name: str, pairs: Sequence[tuple[str, float]], xlabel: str, alt: s
     ax.set_xlabel(xlabel, color=_INK)
     _style(ax)
     return Chart(_svg(fig, name, alt), alt, header, tuple((k, round(v)) for k, v in pairs))
+
+
+def _whole_numbers(axis: Any) -> None:
+    from matplotlib.ticker import MaxNLocator
+
+    axis.set_major_locator(MaxNLocator(integer=True))
 
 
 def _date_axis(ax: Any) -> None:
