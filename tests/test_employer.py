@@ -69,6 +69,8 @@ ROLES = {
                         "data analyst"),
     "body-wins-over-subject": ("Data role", "We enjoyed meeting you about the Senior Data "
                                "Engineer position.", "Senior Data Engineer"),
+    "clause-after-greeting": ("Application status", "Jordan,\n\nThe Junior Data Engineer "
+                              "position has been filled.", "Junior Data Engineer"),
     "nothing": ("Lunch on Friday?", "See you at noon at the usual place.", ""),
     "not-a-role": ("Your parcel", "Your parcel has left our depot.", ""),
 }

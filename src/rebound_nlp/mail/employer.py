@@ -64,12 +64,18 @@ _WORD = rf"[{_CAP}0-9][\w'\u2019&+-]*(?:\.[\w]+)*"
 # A run of capitalised words, allowing "&", "and", "of", "de" between them.
 _RUN = rf"{_WORD}(?:(?: (?:&|and|of|de|du|van|von|y)| ) ?{_WORD})*"
 _RUN_RE = re.compile(_RUN)
+# "the Data Analyst role at Orrin Systems": a run after "at", when the word before
+# "at" is one of these (checked in code: one alternation per position is slow).
+_AT_RUN = re.compile(rf"\bat ({_RUN})")
+_AT_AFTER = frozenset((
+    "role", "position", "job", "vacancy", "opening", "opportunity", "opportunities", "post",
+    "team", "career", "careers", "interview", "interviews", "internship", "everyone", "here",
+    "us", "work", "working", "offer", "applying", "applied", "application", "applications",
+    "apply",
+))
 _EMPLOYER_PHRASES = [re.compile(p) for p in (
-    rf"(?i:role|position|job|vacancy|opening|opportunity|opportunities|post|team|career|"
-    rf"careers|interview|interviews|internship|everyone|here|us|work|working|offer)"
-    rf"(?: \([^)]{{0,20}}\))? at ({_RUN})",
-    rf"(?i:applying|applied|application|applications|apply) (?i:to|with|at) ({_RUN})",
-    rf"(?i:interest in|interest in joining|interest in working (?:at|for|with)|"
+    rf"\b(?i:applying|applied|application|applications|apply) (?i:to|with) ({_RUN})",
+    rf"\b(?i:interest in|interest in joining|interest in working (?:at|for|with)|"
     rf"join|joining|welcome to|on behalf of|offer from|behalf of) ({_RUN})",
 )]
 _SIGNATURE_LINES = [re.compile(p) for p in (
@@ -107,10 +113,7 @@ _ROLE_STOP = frozenset((
 _ROLE_CONNECTORS = frozenset(("of", "and", "&", "/", "-"))
 _STRONG_NOUNS = "role|position|vacancy|opening|post|job|opportunity|internship"
 _WEAK_NOUNS = "offer|application|interview|interviews|assessment|test|task|challenge|process"
-_ROLE_BEFORE = re.compile(
-    r"((?:[\w'\u2019/&+#.-]+ ){1,6}?)(?:\([^)]{0,20}\) )?"
-    rf"(?P<noun>(?i:{_STRONG_NOUNS}|{_WEAK_NOUNS}))\b"
-)
+_ROLE_NOUN = re.compile(rf"(?<=\w )\b(?i:{_STRONG_NOUNS}|{_WEAK_NOUNS})\b")
 _ROLE_AFTER = re.compile(
     r"(?i:position of|role of|post of|offer(?: you)? the position of|as an?|"
     r"(?:applying|applied|application|apply|interview|interviewing|candidacy) for(?: the)?|"
@@ -124,10 +127,12 @@ _FOLD = str.maketrans({"ø": "o", "Ø": "O", "æ": "ae", "Æ": "AE", "ß": "ss",
                        "Ł": "L", "đ": "d", "Đ": "D", "þ": "th", "œ": "oe", "Œ": "OE"})
 
 
+_NOT_ALNUM = re.compile(r"[^a-z0-9]+")
+
+
 def _fold(text: str) -> str:
     """Lower-case ASCII letters and digits only: 'Søndergaard & Høj' -> 'sondergaardhoj'."""
-    text = unicodedata.normalize("NFKD", text.translate(_FOLD))
-    return "".join(c for c in text.lower() if c.isascii() and c.isalnum())
+    return _NOT_ALNUM.sub("", unicodedata.normalize("NFKD", text.translate(_FOLD)).lower())
 
 
 def employer_key(name: str) -> str:
@@ -219,6 +224,8 @@ def _spelling(core: str, texts: Iterable[str]) -> str:
     target = _fold(core)
     found: Counter[str] = Counter()
     for text in texts:
+        if target[:4] not in _fold(text):
+            continue  # the name is not in this text at all: skip the sub-runs
         for run in _runs(text):
             if run.split()[0] in ("&", "and", "of") or run.split()[-1] in ("&", "and", "of"):
                 continue
@@ -249,18 +256,24 @@ def _text_candidates(subject: str, body: str) -> Counter[str]:
     """Employer names the text states, weighted by how much each source is trusted."""
     votes: Counter[str] = Counter()
     flat = _collapse(body)
-    for source, weight in ((flat, 2), (_collapse(subject), 2)):
-        for pattern in _EMPLOYER_PHRASES:
-            for match in pattern.finditer(source):
-                name = _clean_name(match.group(1))
-                if _plausible(name):
-                    votes[name] += weight
+    for source in (flat, _collapse(subject)):
+        found = [m.group(1) for p in _EMPLOYER_PHRASES for m in p.finditer(source)]
+        for match in _AT_RUN.finditer(source):
+            before = source[max(0, match.start() - 40):match.start()].split()
+            if before and before[-1].startswith("(") and before[-1].endswith(")"):
+                before.pop()  # "the Data Analyst role (R-2291) at ..."
+            if before and before[-1].lower().strip(",;:") in _AT_AFTER:
+                found.append(match.group(1))
+        for phrase in found:
+            name = _clean_name(phrase)
+            if _plausible(name):
+                votes[name] += 2
     for line in body.split("\n")[-15:] + body.split("\n")[:3]:
         line = line.strip()
         for pattern in _SIGNATURE_LINES:
-            found = pattern.match(line)
-            if found:
-                name = _clean_name(found.group(1))
+            hit = pattern.match(line)
+            if hit:
+                name = _clean_name(hit.group(1))
                 if _plausible(name):
                     votes[name] += 3
     for segment in _SUBJECT_SPLIT.split(_SUBJECT_PREFIX.sub("", subject)):
@@ -318,18 +331,18 @@ def employer_of(sender: str, subject: str = "", body: str = "") -> str:
         name, address = "", ""
     core, sub = _domain_labels(address)
     local = address.partition("@")[0]
-    votes = _text_candidates(subject, body)
     if core and core not in _PUBLIC_DOMAINS and not _is_platform(core, sub):
         own = _spelling(core, (name, subject, body)) or _split_domain(core)
         if not _NO_REPLY.match(local):
             return own
         # A no-reply address of the employer's own domain, or a relay: the text decides
         # only when it names another employer with confidence.
-        ranked = _merge(votes)
+        ranked = _merge(_text_candidates(subject, body))
         if ranked and ranked[0][0] >= 4 and employer_key(ranked[0][1]) != employer_key(own):
             return ranked[0][1]
         return own
     platform = bool(core) and core not in _PUBLIC_DOMAINS
+    votes = _text_candidates(subject, body)
     cleaned = _clean_name(name)
     if platform and cleaned and _plausible(cleaned) and _fold(cleaned) != _fold(core):
         votes[cleaned] += 2
@@ -382,12 +395,14 @@ def _role_words(words: list[str], strong: bool, from_end: bool) -> str:
         bare = word.strip(".,;:!?()\"'“”")
         if not bare:
             break
+        if from_end and picked and word[-1] in ",.;:!?":
+            break  # "Jordan, The Junior Data Engineer position": the clause starts after it
         low = bare.lower()
         capital = bare[0].isupper() or bare[0].isdigit()
         if low in _ROLE_CONNECTORS and picked:
             picked.append(bare)
             continue
-        if low in _ROLE_STOP and not capital:
+        if low in _ROLE_STOP and (not capital or picked):
             break
         if low in _ROLE_STOP and low not in _ROLE_HEADS and not picked and from_end:
             break
@@ -429,10 +444,11 @@ def _subject_role(subject: str) -> str:
 def _body_role(body: str) -> str:
     flat = _REQUISITION.sub("", _collapse(body))
     found: Counter[str] = Counter()
-    for match in _ROLE_BEFORE.finditer(flat):
-        noun = match.group("noun").lower()
+    for match in _ROLE_NOUN.finditer(flat):
+        noun = match.group().lower()
         strong = noun in _STRONG_NOUNS.split("|")
-        role = _role_words(match.group(1).split(), strong=strong, from_end=True)
+        before = flat[max(0, match.start() - 120):match.start()].split()[-6:]
+        role = _role_words(before, strong=strong, from_end=True)
         if role:
             found[role] += 2 if strong else 1
     for match in _ROLE_AFTER.finditer(flat):

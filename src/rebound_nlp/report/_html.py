@@ -393,9 +393,15 @@ def report(table: pd.DataFrame, path: str | os.PathLike[str], *, no_answer_days:
     out = Path(path)
     if not out.parent.is_dir():
         raise FileNotFoundError(f"{out.parent} does not exist; create the folder first.")
-    apps = applications(table, no_answer_days=no_answer_days, as_of=as_of)
+    apps = pd.DataFrame()
+
+    def group() -> str:
+        nonlocal apps
+        apps = applications(table, no_answer_days=no_answer_days, as_of=as_of)
+        return _cards(apps)
+
     results = list(_steps(progress, [
-        ("summary", lambda: _cards(apps)),
+        ("applications", group),
         ("funnel", lambda: _funnel(apps)),
         ("timeline", lambda: _timeline(apps)),
         ("rejections", lambda: _rejections(apps)),
