@@ -3,6 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 REALWORLD ?= ../shared/realworld/dev.jsonl
+GENERAL ?= ../shared/realworld/general
 
 .PHONY: demo test lint browser screenshot model benchmark clean
 
@@ -40,7 +41,7 @@ screenshot: $(STAMP) browser  ## refresh docs/report.png, the report screenshot 
 
 model: $(STAMP)  ## retrain the shipped model from data/ (under 5 minutes)
 	$(VENV)/bin/rebound train data/emails.jsonl --out models/default \
-		--eval realworld_dev=$(REALWORLD) --no-progress
+		--eval realworld_dev=$(REALWORLD) --general $(GENERAL) --no-progress
 
 benchmark: $(STAMP)
 	$(PY) benchmarks/bench_advise.py

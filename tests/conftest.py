@@ -10,6 +10,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "data" / "emails.jsonl"
 REALWORLD = ROOT.parent / "shared" / "realworld" / "dev.jsonl"
+GENERAL = ROOT.parent / "shared" / "realworld" / "general"
 
 
 @pytest.fixture(scope="session")

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from rebound_nlp import Advice, Feedback, StrategyAdvice, advise, load_model
-from rebound_nlp.labels import DECISIONS, FEEDBACK_CATEGORIES, REASONS, STAGES, TONES
+from rebound_nlp.labels import DECISIONS, FEEDBACK_CATEGORIES, KINDS, REASONS, STAGES, TONES
 
 WARM_FEEDBACK = """Hi Priya,
 
@@ -47,7 +47,12 @@ def check_advice(a: Advice, body: str) -> None:
     """Invariants every Advice must satisfy."""
     assert isinstance(a, Advice)
     assert 0.0 <= a.rejection_probability <= 1.0
-    assert a.is_rejection == (a.rejection_probability >= 0.5)
+    points = load_model().operating_points
+    assert a.is_rejection == (a.rejection_probability >= points.rejection)
+    assert a.kind in KINDS and a.is_rejection == (a.kind == "rejection")
+    assert set(a.kind_probabilities) == set(KINDS)
+    assert sum(a.kind_probabilities.values()) == pytest.approx(1.0)
+    assert a.kind_probabilities["rejection"] == a.rejection_probability
     json.dumps(a.to_dict())
     if not a.is_rejection:
         assert a.tone is None and a.stage is None
@@ -105,13 +110,26 @@ def test_form_letter_is_neutral_application_rejection() -> None:
 def test_invitation_is_not_a_rejection() -> None:
     a = advise(INVITE, "Interview invitation")
     assert not a.is_rejection
-    assert a.evidence["rejection"]
+    assert a.kind == "interview"
+    assert a.evidence["rejection"] and a.evidence["kind"]
+
+
+@pytest.mark.parametrize("body", [
+    "Yadda yadda yadda", "One\nTwo", "def f(x):\n    return x + 1\n",
+    "Unfortunately the 10:15 train is cancelled. Sorry, not the news you wanted!",
+    "lorem ipsum dolor sit amet " * 300,
+], ids=["yadda", "one-two", "code", "no-hiring-words", "long-filler"])
+def test_no_hiring_evidence_is_not_job(body: str) -> None:
+    a = advise(body)
+    assert a.kind == "not_job" and not a.is_rejection
+    assert a.rejection_probability == 0.0 and a.kind_probabilities["not_job"] == 1.0
 
 
 @pytest.mark.parametrize("body", ["", "   \n\t "], ids=["empty", "whitespace"])
 def test_empty_text_is_not_a_rejection(body: str) -> None:
     a = advise(body)
     assert not a.is_rejection and a.rejection_probability == 0.0
+    assert a.kind == "not_job"
 
 
 @pytest.mark.parametrize("bad", [None, b"bytes", 3, ["list"]], ids=["none", "bytes", "int", "list"])

@@ -8,10 +8,10 @@ from collections import Counter, defaultdict
 import pytest
 
 from conftest import CORPUS
-from rebound_nlp.labels import FEEDBACK_CATEGORIES, REASONS, STAGES, TONES
+from rebound_nlp.labels import FEEDBACK_CATEGORIES, KINDS, REASONS, STAGES, TONES
 from rebound_nlp.training import load_dataset
 
-FIELDS = {"id", "family", "split", "subject", "body", "is_rejection", "tone", "stage",
+FIELDS = {"id", "family", "split", "subject", "body", "kind", "is_rejection", "tone", "stage",
           "feedback", "reasons", "future_invite", "feedback_offer", "feedback_spans"}
 
 
@@ -24,6 +24,7 @@ def test_schema_and_value_sets(corpus: list[dict]) -> None:
         assert isinstance(r["subject"], str) and isinstance(r["body"], str) and r["body"].strip()
         for flag in ("is_rejection", "future_invite", "feedback_offer"):
             assert isinstance(r[flag], bool), r["id"]
+        assert r["kind"] in KINDS and (r["kind"] == "rejection") == r["is_rejection"], r["id"]
         assert len(set(r["feedback"])) == len(r["feedback"]) <= len(FEEDBACK_CATEGORIES)
         assert set(r["feedback"]) <= set(FEEDBACK_CATEGORIES)
         assert set(r["reasons"]) <= set(REASONS) and len(set(r["reasons"])) == len(r["reasons"])
@@ -74,6 +75,7 @@ def test_no_near_duplicates_across_split(corpus: list[dict]) -> None:
 
 MINIMUMS = [
     ("emails", 2000), ("rejections", 1400), ("non_rejections", 600),
+    *[(f"kind={k}", 100) for k in KINDS],
     *[(f"tone={t}", 300) for t in TONES],
     *[(f"stage={s}", 400) for s in STAGES],
     ("with_feedback", 500), *[(f"feedback={c}", 100) for c in FEEDBACK_CATEGORIES],
@@ -87,6 +89,7 @@ MINIMUMS = [
 def counts(corpus: list[dict]) -> Counter:
     c: Counter = Counter(emails=len(corpus))
     for r in corpus:
+        c[f"kind={r['kind']}"] += 1
         if not r["is_rejection"]:
             c["non_rejections"] += 1
             continue

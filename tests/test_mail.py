@@ -779,7 +779,7 @@ def test_mbox_with_bad_messages_keeps_a_row_for_each(tmp_path: Path) -> None:
     assert list(table["subject"][:2]) == ["Message 1", "Message 2"]
     assert [bool(e) for e in table["error"]] == [False, True, True, True, False]
     assert table["error"][1] == "duplicate Message-ID of inbox.mbox#0"
-    assert table["is_rejection"][1] == table["is_rejection"][0]  # still analysed
+    assert table["kind"][1] == "not_job"  # still analysed: no hiring words, so not job mail
 
 
 @pytest.mark.parametrize(
@@ -959,7 +959,7 @@ def _read_back(path: Path) -> pd.DataFrame:
         table = pd.read_csv(path, keep_default_na=False)
         for col in ("feedback", "reasons", "strategies"):
             table[col] = [json.loads(v) for v in table[col]]
-        for col in ("tone", "stage"):
+        for col in ("kind", "tone", "stage"):
             table[col] = table[col].replace("", None)
         table["strategy"] = pd.to_numeric(table["strategy"].replace("", None)).astype("Int64")
         table["rejection_probability"] = pd.to_numeric(table["rejection_probability"])

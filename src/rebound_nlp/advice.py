@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
-from rebound_nlp.labels import REASONS, FeedbackCategory, Reason, Stage, Tone
+from rebound_nlp.decisions import OperatingPoints, no_evidence_kind_probabilities
+from rebound_nlp.labels import REASONS, FeedbackCategory, Kind, Reason, Stage, Tone
 from rebound_nlp.strategy import History, StrategyAdvice, rank_strategies
 
 if TYPE_CHECKING:
@@ -36,13 +37,17 @@ class Feedback:
 class Advice:
     """Everything rebound_nlp reads from one email, and what to do about it.
 
-    Probabilities keep full precision; round them only for display.  Tone,
-    stage, feedback, reasons, flags and strategies are empty (``None``,
-    ``()``, ``False``) when the email is not a rejection.
+    ``kind`` says what the message is (see :data:`rebound_nlp.labels.KINDS`);
+    ``is_rejection == (kind == "rejection")``.  Probabilities keep full
+    precision; round them only for display.  Tone, stage, feedback, reasons,
+    flags and strategies are empty (``None``, ``()``, ``False``) when the
+    email is not a rejection.
     """
 
     is_rejection: bool
     rejection_probability: float
+    kind: Kind | None = None
+    kind_probabilities: dict[str, float] = field(default_factory=dict)
     tone: Tone | None = None
     tone_probabilities: dict[str, float] = field(default_factory=dict)
     stage: Stage | None = None
@@ -66,6 +71,8 @@ class Advice:
     def to_dict(self) -> dict[str, Any]:
         """A JSON-serialisable dict of every field."""
         return {
+            "kind": self.kind,
+            "kind_probabilities": dict(self.kind_probabilities),
             "is_rejection": self.is_rejection,
             "rejection_probability": self.rejection_probability,
             "tone": self.tone,
@@ -120,12 +127,14 @@ def signals_of(pred: Prediction, advice: Advice, history: History | None = None
     return found
 
 
-def build_advice(pred: Prediction, text: str, history: History | None = None) -> Advice:
-    """Turn the raw predictions for ``text`` into an :class:`Advice`."""
-    is_rejection = pred.rejection_probability >= 0.5
-    if not is_rejection:
-        return Advice(False, pred.rejection_probability,
-                      evidence={"rejection": pred.evidence.get("rejection", ())})
+def build_advice(pred: Prediction, text: str, points: OperatingPoints,
+                 history: History | None = None) -> Advice:
+    """Turn the predictions for ``text`` into an :class:`Advice`."""
+    if pred.kind != "rejection":
+        return Advice(False, pred.rejection_probability, kind=pred.kind,
+                      kind_probabilities=dict(pred.kind_probabilities),
+                      evidence={k: v for k, v in pred.evidence.items()
+                                if k in ("kind", "rejection")})
     tone_p = pred.tone_probabilities
     tone = max(tone_p, key=tone_p.__getitem__) if tone_p else None
     stage_p = pred.stage_probabilities
@@ -134,6 +143,8 @@ def build_advice(pred: Prediction, text: str, history: History | None = None) ->
     advice = Advice(
         is_rejection=True,
         rejection_probability=pred.rejection_probability,
+        kind="rejection",
+        kind_probabilities=dict(pred.kind_probabilities),
         tone=tone,  # type: ignore[arg-type]
         tone_probabilities=dict(tone_p),
         stage=stage if stage in ("application", "interview") else None,  # type: ignore[arg-type]
@@ -141,9 +152,9 @@ def build_advice(pred: Prediction, text: str, history: History | None = None) ->
             Feedback(s.category, text[s.start : s.end], s.start, s.end, s.probability)  # type: ignore[arg-type]
             for s in pred.feedback
         ),
-        reasons=tuple(r for r in REASONS if probs.get(r, 0.0) >= 0.5),
-        future_invite=probs.get("future_invite", 0.0) >= 0.5,
-        feedback_offer=probs.get("feedback_offer", 0.0) >= 0.5,
+        reasons=tuple(r for r in REASONS if probs.get(r, 0.0) >= points.flags),
+        future_invite=probs.get("future_invite", 0.0) >= points.flags,
+        feedback_offer=probs.get("feedback_offer", 0.0) >= points.flags,
         evidence=dict(pred.evidence),
     )
     return replace(advice, strategies=rank_strategies(signals_of(pred, advice, history)))
@@ -192,10 +203,13 @@ def advise(body: str, subject: str = "", *, model: Model | None = None) -> Advic
     _check_text("body", body)
     _check_text("subject", subject)
     if not body.strip():
-        return Advice(is_rejection=False, rejection_probability=0.0)
+        return Advice(is_rejection=False, rejection_probability=0.0, kind="not_job",
+                      kind_probabilities=no_evidence_kind_probabilities())
     from rebound_nlp.nlp import make_doc
     from rebound_nlp.persist import load_model
 
+    model = model or load_model()
+    points = model.operating_points
     doc = make_doc(body)
-    pred = (model or load_model()).predict([doc], [subject])[0]
-    return build_advice(pred, body)
+    pred = model.predict([doc], [subject], points=points)[0]
+    return build_advice(pred, body, points)

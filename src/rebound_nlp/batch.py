@@ -15,7 +15,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -26,10 +26,14 @@ from rebound_nlp.mail.mailboxes import RawMessage
 from rebound_nlp.mail.parse import ParsedMessage
 from rebound_nlp.strategy import History, rank_strategies
 
-__all__ = ["COLUMNS", "analyse", "analyse_mailbox", "company_of", "summarise", "write_table"]
+if TYPE_CHECKING:
+    from rebound_nlp.classify import Model
+
+__all__ = ["COLUMNS", "analyse", "analyse_mailbox", "company_of", "resolve_model", "summarise",
+           "write_table"]
 
 COLUMNS = (
-    "source", "message_id", "date", "sender", "subject", "is_rejection",
+    "source", "message_id", "date", "sender", "subject", "kind", "is_rejection",
     "rejection_probability", "tone", "stage", "feedback", "feedback_text", "reasons",
     "future_invite", "feedback_offer", "strategy", "strategy_title", "strategies", "company",
     "error", "role",
@@ -46,7 +50,7 @@ class _Row:
 def _empty_row(source: str, parsed: ParsedMessage) -> dict[str, Any]:
     return {
         "source": source, "message_id": parsed.message_id, "date": parsed.date,
-        "sender": parsed.sender, "subject": parsed.subject, "is_rejection": False,
+        "sender": parsed.sender, "subject": parsed.subject, "kind": None, "is_rejection": False,
         "rejection_probability": float("nan"), "tone": None, "stage": None, "feedback": [],
         "feedback_text": "", "reasons": [], "future_invite": False, "feedback_offer": False,
         "strategy": None, "strategy_title": "", "strategies": [],
@@ -57,6 +61,7 @@ def _empty_row(source: str, parsed: ParsedMessage) -> dict[str, Any]:
 
 def _fill(row: dict[str, Any], advice: Advice) -> None:
     row.update(
+        kind=advice.kind,
         is_rejection=advice.is_rejection,
         rejection_probability=advice.rejection_probability,
         tone=advice.tone,
@@ -76,9 +81,8 @@ def _set_strategies(row: dict[str, Any], strategies: Sequence[Any]) -> None:
     row["strategies"] = [s.number for s in strategies]
 
 
-def _analyse_parsed(items: Sequence[tuple[str, ParsedMessage]]) -> list[_Row]:
+def _analyse_parsed(items: Sequence[tuple[str, ParsedMessage]], model: Model) -> list[_Row]:
     from rebound_nlp.nlp import make_docs
-    from rebound_nlp.persist import load_model
 
     rows = [_empty_row(source, parsed) for source, parsed in items]
     todo = [k for k, (_, parsed) in enumerate(items) if parsed.body.strip()]
@@ -87,20 +91,48 @@ def _analyse_parsed(items: Sequence[tuple[str, ParsedMessage]]) -> list[_Row]:
         return out
     texts = [items[k][1].body for k in todo]
     docs = list(make_docs(texts))
-    preds = load_model().predict(docs, [items[k][1].subject for k in todo])
+    points = model.operating_points
+    preds = model.predict(docs, [items[k][1].subject for k in todo], points=points)
     for k, text, pred in zip(todo, texts, preds, strict=True):
-        advice = build_advice(pred, text)
+        advice = build_advice(pred, text, points)
         _fill(rows[k], advice)
         out[k] = _Row(rows[k], signals_of(pred, advice) if advice.is_rejection else None)
     return out
 
 
-def _analyse_raw(chunk: Sequence[RawMessage]) -> list[_Row]:
+def _analyse_raw(chunk: Sequence[RawMessage], model: Model | None = None) -> list[_Row]:
     items = []
     for source, raw, error in chunk:
         parsed = ParsedMessage(error=error) if raw is None else parse_message(raw)
         items.append((source, parsed))
-    return _analyse_parsed(items)
+    return _analyse_parsed(items, model or _worker_model())
+
+
+_WORKER_MODEL: Model | None = None
+
+
+def _init_worker(model: Model) -> None:
+    global _WORKER_MODEL
+    _WORKER_MODEL = model
+
+
+def _worker_model() -> Model:
+    assert _WORKER_MODEL is not None, "worker started without a model"
+    return _WORKER_MODEL
+
+
+def resolve_model(model: Model | str | os.PathLike[str] | None, *, trusted: bool = False
+                  ) -> Model:
+    """The model to analyse with: the shipped one, a :class:`Model`, or a model folder."""
+    from rebound_nlp.classify import Model
+    from rebound_nlp.persist import load_model
+
+    if model is None or isinstance(model, str | os.PathLike):
+        return load_model(model, trusted=trusted)
+    if not isinstance(model, Model):
+        raise TypeError(f"model must be a Model, a model folder or None, got "
+                        f"{type(model).__name__}.")
+    return model
 
 
 def _chunks(messages: Iterable[RawMessage], size: int) -> Iterator[list[RawMessage]]:
@@ -114,12 +146,14 @@ def _chunks(messages: Iterable[RawMessage], size: int) -> Iterator[list[RawMessa
         yield chunk
 
 
-def _run(chunks: Iterator[list[RawMessage]], jobs: int) -> Iterator[list[_Row]]:
+def _run(chunks: Iterator[list[RawMessage]], jobs: int, model: Model) -> Iterator[list[_Row]]:
     if jobs <= 1:
-        yield from map(_analyse_raw, chunks)
+        for chunk in chunks:
+            yield _analyse_raw(chunk, model)
         return
     # Bounded look-ahead keeps memory flat however large the mailbox is.
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
+    with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker,
+                             initargs=(model,)) as pool:
         pending: deque[Future[list[_Row]]] = deque()
         for chunk in chunks:
             pending.append(pool.submit(_analyse_raw, chunk))
@@ -182,8 +216,9 @@ def _progress(it: Iterator[list[_Row]], enabled: bool) -> Iterator[list[_Row]]:
             yield rows
 
 
-def analyse_mailbox(path: str | os.PathLike[str], *, jobs: int = 1, progress: bool = False
-                    ) -> pd.DataFrame:
+def analyse_mailbox(path: str | os.PathLike[str], *, jobs: int = 1, progress: bool = False,
+                    model: Model | str | os.PathLike[str] | None = None,
+                    trusted: bool = False) -> pd.DataFrame:
     """Analyse every message of a mailbox into one row each, in mailbox order.
 
     Parameters
@@ -195,12 +230,17 @@ def analyse_mailbox(path: str | os.PathLike[str], *, jobs: int = 1, progress: bo
         Worker processes; the table is identical for any value.
     progress : bool, default False
         Show a progress bar.
+    model : Model or path-like, optional
+        A :class:`~rebound_nlp.Model` or a model folder; the shipped model by default.
+    trusted : bool, default False
+        Passed to :func:`~rebound_nlp.load_model` when ``model`` is a folder.
 
     Returns
     -------
     pandas.DataFrame
-        The columns of :data:`COLUMNS`.  Messages that could not be read keep
-        their row, with the reason in ``error``.
+        The columns of :data:`COLUMNS`, ``kind`` first among the analysis.
+        Messages that could not be read keep their row, with the reason in
+        ``error`` and no ``kind``.
 
     Raises
     ------
@@ -215,26 +255,32 @@ def analyse_mailbox(path: str | os.PathLike[str], *, jobs: int = 1, progress: bo
     """
     if jobs < 1:
         raise ValueError(f"jobs must be at least 1, got {jobs}")
+    resolved = resolve_model(model, trusted=trusted)
     rows: list[_Row] = []
-    for chunk_rows in _progress(_run(_chunks(iter_mailbox(path), CHUNK), jobs), progress):
+    for chunk_rows in _progress(_run(_chunks(iter_mailbox(path), CHUNK), jobs, resolved),
+                                progress):
         rows += chunk_rows
     return _frame(rows)
 
 
-def analyse(emails: Iterable[str] | pd.DataFrame | Iterable[dict[str, Any]]) -> pd.DataFrame:
+def analyse(emails: Iterable[str] | pd.DataFrame | Iterable[dict[str, Any]], *,
+            model: Model | str | os.PathLike[str] | None = None,
+            trusted: bool = False) -> pd.DataFrame:
     """Analyse plain-text emails into the table :func:`analyse_mailbox` returns.
 
     ``emails`` is an iterable of bodies, or a DataFrame / records with
     ``body`` and optional ``subject``, ``date``, ``sender`` and ``message_id``.
+    ``model`` and ``trusted`` are as in :func:`analyse_mailbox`.
 
     Examples
     --------
     >>> from rebound_nlp import analyse
     >>> table = analyse(["Unfortunately we will not be moving forward with your application.",
     ...                  "We would like to invite you to an interview next Tuesday at 10am."])
-    >>> list(table["is_rejection"])
-    [True, False]
+    >>> list(table["kind"]), list(table["is_rejection"])
+    (['rejection', 'interview'], [True, False])
     """
+    resolved = resolve_model(model, trusted=trusted)
     records = emails.to_dict("records") if isinstance(emails, pd.DataFrame) else list(emails)
     items = []
     for i, rec in enumerate(records):
@@ -255,7 +301,7 @@ def analyse(emails: Iterable[str] | pd.DataFrame | Iterable[dict[str, Any]]) -> 
         )))
     rows: list[_Row] = []
     for start in range(0, len(items), CHUNK):
-        rows += _analyse_parsed(items[start:start + CHUNK])
+        rows += _analyse_parsed(items[start:start + CHUNK], resolved)
     return _frame(rows)
 
 
@@ -263,7 +309,9 @@ def summarise(table: pd.DataFrame) -> str:
     """A short text summary of an analysed table."""
     rej = table[table["is_rejection"] == True]  # noqa: E712
     errors = int(table["error"].astype(bool).sum())
+    kinds = Counter(table["kind"].dropna())
     lines = [f"messages read: {len(table) - errors} of {len(table)}",
+             "kinds: " + (", ".join(f"{k} {v}" for k, v in kinds.most_common()) or "none"),
              f"rejections found: {len(rej)}"]
     if len(rej):
         tone = Counter(rej["tone"].dropna())

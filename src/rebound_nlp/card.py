@@ -7,6 +7,7 @@ from typing import Any
 __all__ = ["render_model_card"]
 
 _TARGETS = {
+    "kind_macro_f1": 0.85,
     "rejection_f1": 0.98,
     "tone_macro_f1": 0.85,
     "stage_accuracy": 0.90,
@@ -57,10 +58,26 @@ def render_model_card(manifest: dict[str, Any]) -> str:
         "for this project and labelled by the guide in `data/LABELLING.md`; see `data/README.md`.",
         "",
     ]
+    general = manifest.get("general_mail")
+    if general:
+        lines += [
+            "The kind head also learnt from real general mail as `not_job`: "
+            f"{general.get('n_trained')} messages from {general.get('origin')}; sources "
+            f"{', '.join(general.get('trained_sources', []))} (mbox sha256 "
+            f"`{general.get('sha256')}`). Sources {', '.join(general.get('heldout_sources', []))} "
+            "were held out and are reported below. The messages are read from outside the "
+            "repository by `make model` and are not part of it.",
+            "",
+        ]
+    points = manifest.get("operating_points")
+    if points:
+        lines += ["Operating points (thresholds): `" + str(points) + "`.", ""]
     for title, key in (("Metrics on the test split", "test"),
                        ("Metrics on held-out briefs only (test families from briefs no "
                         "training family used)", "test_heldout_briefs"),
-                       ("Metrics on the real-world development set", "realworld_dev")):
+                       ("Metrics on the real-world development set", "realworld_dev"),
+                       ("Held-out real general mail (share called a rejection / job mail)",
+                        "general_heldout")):
         if metrics.get(key):
             lines += [f"## {title}", "", *_table(metrics[key]), ""]
     lines += [

@@ -20,14 +20,17 @@ import numpy as np
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Doc
 
+from rebound_nlp.decisions import OperatingPoints, decide_kind, no_evidence_kind_probabilities
+from rebound_nlp.errors import ModelError
 from rebound_nlp.features import (
     FeatureSet,
     doc_words,
     email_features,
+    job_evidence,
     sentence_features,
     sentences,
 )
-from rebound_nlp.labels import FEEDBACK_CATEGORIES, REASONS, STAGES, TONES
+from rebound_nlp.labels import FEEDBACK_CATEGORIES, KINDS, REASONS, STAGES, TONES, Kind
 from rebound_nlp.linear import LinearLayer
 from rebound_nlp.nlp import doc_text
 
@@ -39,8 +42,10 @@ STAGE_UNKNOWN = "unknown"
 #: per-category sentence heads then name the kind of feedback.
 FEEDBACK_HEAD = "feedback"
 #: Email heads with a yes/no answer; reasons get one head each.
+#: Email heads with a yes/no answer; reasons get one head each.  ``rejection``
+#: is the yes/no head of models trained without ``kind`` labels.
 BINARY_HEADS = ("rejection", *REASONS, "future_invite", "feedback_offer")
-EMAIL_HEADS = ("rejection", "tone", "stage", *REASONS, "future_invite", "feedback_offer")
+EMAIL_HEADS = ("kind", "rejection", "tone", "stage", *REASONS, "future_invite", "feedback_offer")
 _EVIDENCE_SIZE = 3
 _Estimators = tuple[Any, dict[str, Any], Any, dict[str, Any]]
 """Email vectorizer, email heads, sentence vectorizer, sentence heads."""
@@ -58,8 +63,11 @@ class SentencePrediction:
 
 @dataclass(frozen=True, slots=True)
 class Prediction:
-    """Raw head outputs for one email, before they become an Advice."""
+    """Head outputs for one email and its kind, before they become an Advice."""
 
+    kind: Kind | None
+    """The decided kind; ``None`` for a non-rejection of a model without a kind head."""
+    kind_probabilities: dict[str, float]
     rejection_probability: float
     tone_probabilities: dict[str, float]
     stage_probabilities: dict[str, float]
@@ -132,9 +140,21 @@ class Model:
 
     def _fitted(self) -> _Estimators:
         if self._estimators is None:
-            assert self._load_estimators is not None
+            if self._load_estimators is None:
+                raise ModelError("This copy of the model holds only its stacked weights "
+                                 "(it was sent to a worker process); load the model folder "
+                                 "with load_model() to read its scikit-learn estimators.")
             self._estimators = self._load_estimators()
         return self._estimators
+
+    def __getstate__(self) -> dict[str, Any]:
+        # Worker processes need only the stacked weights; the loader of a
+        # saved model's estimators is a closure and stays behind.
+        state = dict(self.__dict__)
+        state["_email_layer"], state["_sentence_layer"] = self._email_layer, self._sentence_layer
+        if state["_load_estimators"] is not None:
+            state["_load_estimators"] = None
+        return state
 
     @property
     def email_vectorizer(self) -> Any:
@@ -192,18 +212,26 @@ class Model:
         return {**self._email_layer.to_arrays("email."),
                 **self._sentence_layer.to_arrays("sentences.")}
 
+    @property
+    def operating_points(self) -> OperatingPoints:
+        """The thresholds this model decides with (from its manifest)."""
+        return OperatingPoints.from_manifest(self.manifest)
+
     def feature_names(self) -> np.ndarray:
         """Names of the email-level features, in column order."""
         return self._email_layer.names
 
-    def predict(self, docs: Sequence[Doc], subjects: Sequence[str]) -> list[Prediction]:
+    def predict(self, docs: Sequence[Doc], subjects: Sequence[str], *,
+                points: OperatingPoints | None = None) -> list[Prediction]:
         """Predict every head for a batch of Docs (one per email).
 
-        Feedback sentences are looked for only in emails judged rejections.
+        ``points`` overrides the model's :attr:`operating_points`.  Feedback
+        sentences are looked for only in emails judged rejections.
         """
-        return [self._predict_one(d, s) for d, s in zip(docs, subjects, strict=True)]
+        points = points or self.operating_points
+        return [self._predict_one(d, s, points) for d, s in zip(docs, subjects, strict=True)]
 
-    def _predict_one(self, doc: Doc, subject: str) -> Prediction:
+    def _predict_one(self, doc: Doc, subject: str, points: OperatingPoints) -> Prediction:
         layer = self._email_layer
         feats = email_features(doc, subject)
         cols, values = layer.vectorize(feats.names)
@@ -215,16 +243,30 @@ class Model:
         }
         tone = self._distribution("tone", proba, TONES)
         stage = self._distribution("stage", proba, (*STAGES, STAGE_UNKNOWN))
-        # A model trained without a rejection head treats every email as one.
-        rejection = probs.pop("rejection", 1.0)
+        kind_p = self._distribution("kind", proba, KINDS)
+        kind: Kind | None
+        if kind_p:
+            if job_evidence(doc, subject) < points.min_job_cues:
+                kind_p = no_evidence_kind_probabilities()
+            kind = decide_kind(kind_p, points)
+            probs.pop("rejection", None)
+            rejection = kind_p["rejection"]
+        else:
+            # A model trained without kind labels: its rejection head decides,
+            # and one without that either treats every email as a rejection.
+            rejection = probs.pop("rejection", 1.0)
+            kind = "rejection" if rejection >= points.rejection else None
+        is_rejection = kind == "rejection"
         return Prediction(
+            kind=kind,
+            kind_probabilities=kind_p,
             rejection_probability=rejection,
             tone_probabilities=tone,
             stage_probabilities=stage,
             probabilities=probs,
-            feedback=self._predict_sentences(doc) if rejection >= 0.5 else (),
-            evidence=self._evidence(cols, values, feats, doc_text(doc), rejection, probs, tone,
-                                    stage),
+            feedback=self._predict_sentences(doc, points) if is_rejection else (),
+            evidence=self._evidence(cols, values, feats, doc_text(doc), kind, probs, tone,
+                                    stage, points),
             cues=_cue_phrases(doc),
         )
 
@@ -235,7 +277,8 @@ class Model:
         classes = self._email_layer.classes[name]
         return {c: float(proba[name][classes.index(c)]) if c in classes else 0.0 for c in labels}
 
-    def _predict_sentences(self, doc: Doc) -> tuple[SentencePrediction, ...]:
+    def _predict_sentences(self, doc: Doc, points: OperatingPoints
+                           ) -> tuple[SentencePrediction, ...]:
         layer = self._sentence_layer
         if FEEDBACK_HEAD not in layer.columns:
             return ()
@@ -249,7 +292,7 @@ class Model:
         found = []
         for index, sent in enumerate(sents):
             p_feedback = float(proba[FEEDBACK_HEAD][index, 1])
-            if p_feedback < 0.5:
+            if p_feedback < points.feedback:
                 continue
             p_cat = [float(proba[c][index, 1]) for c in categories]
             best = int(np.argmax(p_cat))
@@ -259,7 +302,7 @@ class Model:
             found += [
                 SentencePrediction(c, start, end, p_feedback * p)
                 for j, (c, p) in enumerate(zip(categories, p_cat, strict=True))
-                if j == best or p >= 0.5
+                if j == best or p >= points.category
             ]
         return tuple(found)
 
@@ -269,10 +312,11 @@ class Model:
         values: np.ndarray,
         feats: FeatureSet,
         text: str,
-        rejection: float,
+        kind: Kind | None,
         probs: dict[str, float],
         tone: dict[str, float],
         stage: dict[str, float],
+        points: OperatingPoints,
     ) -> dict[str, tuple[str, ...]]:
         """The phrases whose weights pushed each head hardest to its answer."""
         layer = self._email_layer
@@ -297,8 +341,13 @@ class Model:
         def towards(name: str, label: Any) -> np.ndarray:
             return layer.contributions(cols, values, name, label)
 
-        is_rejection = rejection >= 0.5
-        if "rejection" in layer.columns:
+        is_rejection = kind == "rejection"
+        if "kind" in layer.columns:
+            if kind is not None:
+                evidence["kind"] = phrases(towards("kind", kind))
+            evidence["rejection"] = (evidence.get("kind", ()) if is_rejection else
+                                     phrases(-towards("kind", "rejection")))
+        elif "rejection" in layer.columns:
             evidence["rejection"] = phrases(towards("rejection", is_rejection))
         if not is_rejection:
             return evidence
@@ -308,10 +357,10 @@ class Model:
         reason_heads = [r for r in REASONS if r in probs]
         if reason_heads:
             # Evidence for the reasons given, or against all when none is.
-            found = [r for r in reason_heads if probs[r] >= 0.5]
+            found = [r for r in reason_heads if probs[r] >= points.flags]
             contrib = sum(towards(r, bool(found)) for r in (found or reason_heads))
             evidence["reasons"] = phrases(np.asarray(contrib))
         for name in ("future_invite", "feedback_offer"):
             if name in probs:
-                evidence[name] = phrases(towards(name, probs[name] >= 0.5))
+                evidence[name] = phrases(towards(name, probs[name] >= points.flags))
         return evidence

@@ -29,13 +29,16 @@ from spacy.attrs import (
 from spacy.tokens import Doc, Span
 
 from rebound_nlp.nlp import CUE_EXTENSION, doc_text
+from rebound_nlp.nlp.patterns import EMAIL_CUES
 
 __all__ = [
+    "JOB_EVIDENCE_CUES",
     "DocWords",
     "FeatureSet",
     "doc_words",
     "email_features",
     "feature_names",
+    "job_evidence",
     "sentence_features",
     "sentences",
 ]
@@ -65,6 +68,12 @@ _EMAIL_CONJUNCTIONS = (
 )
 _SENTENCE_TOPICS = ("s:SKILLS", "s:EXPERIENCE", "s:PERFORMANCE", "s:CULTURE", "s:LOGISTICS")
 _USER_DATA_KEY = "rebound_words"
+#: Cues that show a message is about hiring at all, negated or not: hiring
+#: words, and what only job mail says (decisions, invitations, applications).
+JOB_EVIDENCE_CUES = frozenset({"JOB", "REJECT", "OFFER", "INVITE", "ACK", "APPLIED",
+                               "FEEDBACK_OFFER", "FUTURE", "CLOSE_CALL"})
+
+_JOB_WORDS = frozenset(p for p in EMAIL_CUES["JOB"] if " " not in p)
 
 Word = tuple[int, int, str]
 """A word: (start char, end char, normalised text)."""
@@ -212,6 +221,13 @@ def email_features(doc: Doc, subject: str = "") -> FeatureSet:
     if not dw.thanks:
         fs.add("x:no_thanks")
     return fs
+
+
+def job_evidence(doc: Doc, subject: str = "") -> int:
+    """How many hiring cues (:data:`JOB_EVIDENCE_CUES`) the body and subject hold."""
+    found = sum(label.partition("~")[0] in JOB_EVIDENCE_CUES
+                for hits in doc_words(doc).cues for label, _, _ in hits)
+    return found + sum(w.strip(".,:;!?()[]\"'-") in _JOB_WORDS for w in subject.lower().split())
 
 
 def sentence_features(doc: Doc, index: int) -> FeatureSet:

@@ -14,7 +14,8 @@ def add_parser(sub: Any) -> None:
         help="train a model on labelled emails",
         description="Train every head the data has labels for, evaluate it on the test "
         "split if there is one, and save it with its manifest and model card.",
-        epilog="example:\n  rebound train data/emails.jsonl --out my-model --seed 0",
+        epilog="examples:\n  rebound train data/emails.jsonl --out my-model --seed 0\n"
+        "  rebound train data/emails.jsonl --out my-model --general path/to/general-mail",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("data", help="labelled emails: .jsonl or .csv in the corpus schema")
@@ -25,6 +26,12 @@ def add_parser(sub: Any) -> None:
     p.add_argument("--eval", action="append", default=[], metavar="NAME=PATH",
                    help="also evaluate on this labelled file and record it as NAME "
                    "(skipped with a note when PATH is missing)")
+    p.add_argument("--general", metavar="DIR",
+                   help="folder of real general mail (mbox + manifest.csv) to learn from as "
+                   "not_job (skipped with a note when DIR is missing)")
+    p.add_argument("--hold-out", action="append", metavar="SOURCE",
+                   help="general-mail source to keep out of training and report the "
+                   "false-rejection rate on (repeatable; default: enron:farmer-d and spam)")
     p.add_argument("--no-progress", action="store_true", help="hide progress bars")
     p.set_defaults(run=run)
 
@@ -42,8 +49,13 @@ def run(args: argparse.Namespace) -> int:
             extra[name] = path
         else:
             print(f"note: {path} not found; no {name} metrics")
+    general = args.general
+    if general and not Path(general).exists():
+        print(f"note: {general} not found; training without general mail")
+        general = None
+    holdout = {} if args.hold_out is None else {"general_holdout": tuple(args.hold_out)}
     model = build_model(args.data, config=config, seed=args.seed, extra_eval=extra,
-                        progress=not args.no_progress)
+                        general=general, progress=not args.no_progress, **holdout)
     path = model.save(args.out, format=args.format)
     print(f"saved {path}")
     for split, metrics in model.manifest.get("metrics", {}).items():

@@ -12,6 +12,18 @@ from typing import Final
 
 #: Email-level cues: what kind of message this is and what it says.
 EMAIL_CUES: Final[dict[str, tuple[str, ...]]] = {
+    # Hiring vocabulary: a message with none of it is not job mail, whatever
+    # else it says (see rebound_nlp.decisions).
+    "JOB": (
+        "job", "jobs", "position", "positions", "role", "roles", "vacancy", "vacancies",
+        "opening", "openings", "post", "application", "applications", "applied", "apply",
+        "applying", "applicant", "applicants", "candidate", "candidates", "candidacy",
+        "interview", "interviews", "interviewed", "interviewing", "hiring", "hire", "hired",
+        "recruit", "recruiter", "recruiters", "recruiting", "recruitment", "resume", "résumé",
+        "cv", "career", "careers", "employment", "employer", "talent", "offer", "shortlist",
+        "shortlisted", "onboarding", "start date", "assessment", "headhunter", "internship",
+        "traineeship", "apprenticeship", "graduate scheme", "staffing", "placement",
+    ),
     "REJECT": (
         "not be moving forward", "not moving forward", "not be progressing", "not progress",
         "not to progress", "not to proceed", "not be proceeding", "decided not to",

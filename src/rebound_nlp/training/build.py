@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pandas as pd
 
 from rebound_nlp.classify import Model
 from rebound_nlp.training.datasets import load_dataset
-from rebound_nlp.training.evaluate import evaluate
+from rebound_nlp.training.evaluate import evaluate, false_rejections
+from rebound_nlp.training.general import (
+    SHIPPED_HELDOUT_SOURCES,
+    general_mail_sha256,
+    load_general_mail,
+)
 from rebound_nlp.training.train import train
 
 __all__ = ["HELDOUT_PREFIX", "build_model"]
@@ -26,16 +31,36 @@ def build_model(
     config: dict[str, Any] | None = None,
     seed: int = 0,
     extra_eval: Mapping[str, str | os.PathLike[str]] | None = None,
+    general: str | os.PathLike[str] | None = None,
+    general_holdout: Sequence[str] = SHIPPED_HELDOUT_SOURCES,
     progress: bool = False,
 ) -> Model:
     """Train on the train split and store test-split metrics in the manifest.
 
     ``manifest["metrics"]`` gets ``test`` (the whole test split, when the
     data has one), ``test_heldout_briefs`` (its ``heldout-`` families) and one
-    entry per ``extra_eval`` data set, each evaluated on all its rows.
+    entry per ``extra_eval`` data set, each evaluated on all its rows.  With
+    ``general`` (a folder of real general mail, see
+    :func:`~rebound_nlp.training.load_general_mail`), the kind head also
+    learns from its messages as ``not_job`` except those of
+    ``general_holdout`` sources, on which ``metrics["general_heldout"]``
+    reports how many the model calls rejections or job mail.
     """
     df = load_dataset(data)
-    model = train(df, config=config, seed=seed, progress=progress)
+    gdf = None if general is None else load_general_mail(general)
+    train_general = None if gdf is None else gdf[~gdf["source"].isin(general_holdout)
+                                                 & ~gdf["source"].str.split(":").str[0].isin(
+                                                     general_holdout)]
+    model = train(df, config=config, seed=seed, progress=progress, general=train_general)
+    if gdf is not None and train_general is not None:
+        model.manifest["general_mail"] = {
+            "sha256": general_mail_sha256(general),  # type: ignore[arg-type]
+            "trained_sources": sorted(set(train_general["source"])),
+            "heldout_sources": sorted(set(gdf["source"]) - set(train_general["source"])),
+            "n_trained": len(train_general),
+            "origin": "public research corpora: SpamAssassin public corpus (easy_ham), "
+                      "Enron email corpus (three mailboxes), and a public spam collection",
+        }
     metrics: dict[str, dict[str, float]] = {}
     if "split" in df and (df["split"] == "test").any():
         test = df[df["split"] == "test"]
@@ -47,5 +72,9 @@ def build_model(
     for name, path in (extra_eval or {}).items():
         extra = load_dataset(path)
         metrics[name] = evaluate(model, extra.drop(columns="split", errors="ignore")).summary
+    if gdf is not None and train_general is not None:
+        held = gdf.drop(index=train_general.index)
+        if len(held):
+            metrics["general_heldout"] = false_rejections(model, held)
     model.manifest["metrics"] = metrics
     return model

@@ -12,16 +12,17 @@ from typing import Any
 import pandas as pd
 
 from rebound_nlp.errors import DataError
-from rebound_nlp.labels import FEEDBACK_CATEGORIES, REASONS, STAGES, TONES
+from rebound_nlp.labels import FEEDBACK_CATEGORIES, KINDS, REASONS, STAGES, TONES
 
 __all__ = ["LABEL_COLUMNS", "data_sha256", "load_dataset", "split"]
 
 LIST_COLUMNS = ("feedback", "reasons", "feedback_spans")
 BOOL_COLUMNS = ("is_rejection", "future_invite", "feedback_offer")
 #: Label columns; any may be absent, and the heads that need it are skipped.
-LABEL_COLUMNS = ("is_rejection", "tone", "stage", *LIST_COLUMNS[:2], "future_invite",
+LABEL_COLUMNS = ("kind", "is_rejection", "tone", "stage", *LIST_COLUMNS[:2], "future_invite",
                  "feedback_offer", "feedback_spans")
 _ALLOWED: dict[str, set[str]] = {
+    "kind": set(KINDS),
     "tone": set(TONES),
     "stage": set(STAGES),
     "feedback": set(FEEDBACK_CATEGORIES),
@@ -52,7 +53,7 @@ def _read(path: Path) -> pd.DataFrame:
             if col in df:
                 df[col] = [{"true": True, "false": False, "": None}.get(v.lower(), v)
                            for v in df[col]]
-        for col in ("tone", "stage"):
+        for col in ("kind", "tone", "stage"):
             if col in df:
                 df[col] = df[col].replace("", None)
         return df
@@ -72,12 +73,16 @@ def _check_values(df: pd.DataFrame) -> None:
         for col in BOOL_COLUMNS:
             if col in row and not (row[col] is None or isinstance(row[col], bool)):
                 raise DataError(f"{where}: {col} must be true, false or null, got {row[col]!r}.")
-        for col in ("tone", "stage", "split"):
+        for col in ("kind", "tone", "stage", "split"):
             value = row.get(col)
             if col in row and value is not None and value not in _ALLOWED[col]:
                 raise DataError(
                     f"{where}: {col}={value!r} is not one of {sorted(_ALLOWED[col])} (or null)."
                 )
+        kind, is_rejection = row.get("kind"), row.get("is_rejection")
+        if kind is not None and is_rejection is not None and (kind == "rejection") != is_rejection:
+            raise DataError(f"{where}: kind={kind!r} contradicts is_rejection={is_rejection!r}; "
+                            "is_rejection is true exactly when kind is 'rejection'.")
         for col in LIST_COLUMNS:
             value = row.get(col)
             if col not in row or value is None:

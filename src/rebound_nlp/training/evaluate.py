@@ -13,11 +13,12 @@ import pandas as pd
 from sklearn.metrics import confusion_matrix, f1_score, precision_recall_fscore_support
 
 from rebound_nlp.classify import STAGE_UNKNOWN, Model, Prediction
-from rebound_nlp.labels import FEEDBACK_CATEGORIES, REASONS, STAGES, TONES
+from rebound_nlp.labels import FEEDBACK_CATEGORIES, KINDS, REASONS, STAGES, TONES
 from rebound_nlp.training.datasets import load_dataset, split
-from rebound_nlp.training.train import parse_docs
+from rebound_nlp.training.train import kind_labels, parse_docs
 
-__all__ = ["HeadReport", "Report", "evaluate", "expected_calibration_error", "predict_frame"]
+__all__ = ["HeadReport", "Report", "evaluate", "expected_calibration_error", "false_rejections",
+           "predict_frame"]
 
 
 def expected_calibration_error(y_true: Iterable[bool], p: Iterable[float], bins: int = 10
@@ -115,14 +116,18 @@ def _head(y_true: Sequence[str], y_pred: Sequence[str], labels: Sequence[str],
 
 
 def predict_frame(model: Model, df: pd.DataFrame, *, progress: bool = False) -> pd.DataFrame:
-    """Raw head outputs per email, one row each, aligned with ``df``."""
+    """Head outputs and the decided kind per email, one row each, aligned with ``df``."""
     docs = parse_docs(df["body"], progress=progress)
+    subjects = list(df["subject"]) if "subject" in df else [""] * len(df)
+    points = model.operating_points
     preds: list[Prediction] = []
     for start in range(0, len(docs), 256):
-        preds += model.predict(docs[start:start + 256], list(df["subject"][start:start + 256]))
+        preds += model.predict(docs[start:start + 256], subjects[start:start + 256],
+                               points=points)
     rows = []
     for pred in preds:
-        row: dict[str, Any] = {"p_rejection": pred.rejection_probability}
+        row: dict[str, Any] = {"kind": pred.kind, "p_rejection": pred.rejection_probability}
+        row |= {f"p_kind_{k}": v for k, v in pred.kind_probabilities.items()}
         row |= {f"p_tone_{k}": v for k, v in pred.tone_probabilities.items()}
         row |= {f"p_stage_{k}": v for k, v in pred.stage_probabilities.items()}
         row |= {f"p_{k}": v for k, v in pred.probabilities.items()}
@@ -133,10 +138,11 @@ def predict_frame(model: Model, df: pd.DataFrame, *, progress: bool = False) -> 
     return pd.DataFrame(rows, index=df.index)
 
 
-def _binary(name: str, y: Iterable[bool], p: Iterable[float]) -> HeadReport:
+def _binary(name: str, y: Iterable[bool], p: Iterable[float], threshold: float = 0.5
+            ) -> HeadReport:
     yt = ["yes" if v else "no" for v in y]
     q = np.asarray(list(p), float)
-    yp = ["yes" if v >= 0.5 else "no" for v in q]
+    yp = ["yes" if v >= threshold else "no" for v in q]
     proba = np.column_stack([1 - q, q])
     return _head(yt, yp, ["no", "yes"], proba)
 
@@ -179,12 +185,25 @@ def evaluate(model: Model, data: str | os.PathLike[str] | pd.DataFrame, *,
     """
     df = split(load_dataset(data), split_name)
     pf = predict_frame(model, df, progress=progress)
+    points = model.operating_points
     report = Report(n_emails=len(df), n_rejections=0)
     summary = report.summary
+    if "kind" in model.heads:
+        gold_kind = kind_labels(df)
+        m = gold_kind.notna()
+        if m.any():
+            proba = pf.loc[m, [f"p_kind_{k}" for k in KINDS]].to_numpy()
+            report.heads["kind"] = _head(list(gold_kind[m]), list(pf.loc[m, "kind"]), KINDS,
+                                         proba)
+            present = [k for k in KINDS if (gold_kind[m] == k).any()]
+            summary["kind_accuracy"] = report.heads["kind"].accuracy
+            summary["kind_macro_f1"] = float(np.mean(
+                [report.heads["kind"].f1[k] for k in present]))
     labelled = "is_rejection" in df and df["is_rejection"].notna().any()
-    if labelled and "rejection" in model.heads:
+    if labelled and {"kind", "rejection"} & set(model.heads):
         m = df["is_rejection"].notna()
-        h = _binary("rejection", df.loc[m, "is_rejection"].astype(bool), pf.loc[m, "p_rejection"])
+        h = _binary("rejection", df.loc[m, "is_rejection"].astype(bool), pf.loc[m, "p_rejection"],
+                    points.rejection)
         report.heads["rejection"] = h
         summary["rejection_f1"] = h.f1["yes"]
         rej = df["is_rejection"] == True  # noqa: E712
@@ -209,14 +228,15 @@ def evaluate(model: Model, data: str | os.PathLike[str] | pd.DataFrame, *,
         ys, ps = [], []
         for r in REASONS:
             y = [r in v for v in rdf["reasons"]]
-            report.heads[r] = _binary(r, y, rpf[f"p_{r}"])
+            report.heads[r] = _binary(r, y, rpf[f"p_{r}"], points.flags)
             ys.append(y)
-            ps.append(list(rpf[f"p_{r}"] >= 0.5))
+            ps.append(list(rpf[f"p_{r}"] >= points.flags))
         summary["reasons_micro_f1"] = float(f1_score(np.array(ys).T, np.array(ps).T,
                                                      average="micro", zero_division=0))
     for name in ("future_invite", "feedback_offer"):
         if name in rdf and name in model.heads:
-            report.heads[name] = _binary(name, rdf[name].astype(bool), rpf[f"p_{name}"])
+            report.heads[name] = _binary(name, rdf[name].astype(bool), rpf[f"p_{name}"],
+                                         points.flags)
             summary[f"{name}_f1"] = report.heads[name].f1["yes"]
     if "feedback" in rdf and model.sentence_head_names:
         gold = [set(v or ()) for v in rdf["feedback"]]
@@ -236,3 +256,28 @@ def evaluate(model: Model, data: str | os.PathLike[str] | pd.DataFrame, *,
             summary["feedback_span_f1"] = f1
             summary["feedback_span_coverage"] = cov
     return report
+
+
+def false_rejections(model: Model, mail: pd.DataFrame, *, progress: bool = False
+                     ) -> dict[str, float]:
+    """How often ``model`` misreads mail that is not job mail (``body``, ``subject``,
+    optional ``source``): the share called rejections and the share called job mail
+    of any kind, overall and per source.
+
+    Examples
+    --------
+    >>> from rebound_nlp import load_model
+    >>> mail = pd.DataFrame({"body": ["Lunch on Friday?", "Patch v2 attached."],
+    ...                      "subject": ["", "[PATCH]"]})
+    >>> false_rejections(load_model(), mail)["false_rejection_rate"]
+    0.0
+    """
+    pf = predict_frame(model, mail, progress=progress)
+    rejected = (pf["kind"] == "rejection").to_numpy()
+    job = pf["kind"].isin([k for k in KINDS if k != "not_job"]).to_numpy()
+    out = {"n": float(len(mail)), "false_rejection_rate": float(rejected.mean()),
+           "job_rate": float(job.mean())}
+    if "source" in mail:
+        for source, rows in mail.groupby("source").indices.items():
+            out[f"false_rejection_rate[{source}]"] = float(rejected[rows].mean())
+    return out

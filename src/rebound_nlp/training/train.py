@@ -15,13 +15,14 @@ from sklearn.linear_model import LogisticRegression
 from spacy.tokens import Doc
 
 from rebound_nlp.classify import FEEDBACK_HEAD, STAGE_UNKNOWN, Model
+from rebound_nlp.decisions import OperatingPoints
 from rebound_nlp.errors import DataError
 from rebound_nlp.features import email_features, feature_names, sentence_features, sentences
 from rebound_nlp.labels import FEEDBACK_CATEGORIES, REASONS
 from rebound_nlp.nlp import CUE_EXTENSION, doc_text, make_docs
 from rebound_nlp.training.datasets import data_sha256, load_dataset, split
 
-__all__ = ["TrainConfig", "parse_docs", "sentence_labels", "train"]
+__all__ = ["TrainConfig", "kind_labels", "parse_docs", "sentence_labels", "train"]
 
 log = logging.getLogger("rebound_nlp.training")
 
@@ -133,12 +134,21 @@ def _fit(x: Any, y: Sequence[Any], c: float, config: TrainConfig,
     return head
 
 
+def kind_labels(df: pd.DataFrame) -> pd.Series:
+    """Each row's ``kind``; a labelled rejection without one is a ``rejection``."""
+    kind = df["kind"] if "kind" in df else pd.Series(None, index=df.index, dtype=object)
+    if "is_rejection" in df:
+        kind = kind.where(kind.notna() | (df["is_rejection"] != True), "rejection")  # noqa: E712
+    return kind
+
+
 def train(
     data: str | os.PathLike[str] | pd.DataFrame,
     *,
     config: dict[str, Any] | None = None,
     seed: int = 0,
     progress: bool = False,
+    general: pd.DataFrame | None = None,
 ) -> Model:
     """Train every head the data has labels for.
 
@@ -149,6 +159,10 @@ def train(
     ----------
     data : path, DataFrame or records
         Labelled emails in the corpus schema (see ``data/LABELLING.md``).
+    general : DataFrame, optional
+        Extra real mail that is not job mail (``body``, ``subject``; see
+        :func:`~rebound_nlp.training.load_general_mail`): ``not_job``
+        examples for the kind head, so that it learns what ordinary mail looks like.
     config : dict, optional
         Overrides of :class:`TrainConfig` fields.
     seed : int, default 0
@@ -166,21 +180,31 @@ def train(
     df = split(load_dataset(data), "train")
     if df.empty:
         raise DataError("The data has no training rows (every row has split='test').")
-    docs = parse_docs(df["body"], progress=progress)
-    feats = [email_features(d, s) for d, s in zip(docs, df["subject"], strict=True)]
+    n_general = 0 if general is None else len(general)
+    bodies = [*df["body"], *([] if general is None else general["body"])]
+    subjects = [*df["subject"], *([] if general is None else general["subject"].fillna(""))]
+    all_docs = parse_docs(bodies, progress=progress)
+    all_feats = [email_features(d, s) for d, s in zip(all_docs, subjects, strict=True)]
     email_vec = _vectorizer(cfg.min_df)
-    x = email_vec.fit_transform(feats)
+    x_all = email_vec.fit_transform(all_feats)
     escale = _scales(email_vec, cfg.cue_scale)
+    docs, x = all_docs[:len(df)], x_all[:len(df)]
 
     heads: dict[str, LogisticRegression] = {}
     skipped = []
+    kinds = [*kind_labels(df), *["not_job"] * n_general]
+    has_kind = np.array([k is not None for k in kinds])
     has_rej = _labelled(df, "is_rejection")
-    if has_rej.any():
+    if "kind" in df and df["kind"].notna().any() and len(set(np.array(kinds)[has_kind])) > 1:
+        # The kind head decides rejections too: one head, one decision.
+        heads["kind"] = _fit(x_all[has_kind], [k for k in kinds if k is not None],
+                             cfg.email_c, cfg, scales=escale, seed=seed)
+    elif has_rej.any():
         y_rej = list(df.loc[has_rej, "is_rejection"].astype(bool))
         heads["rejection"] = _fit(x[has_rej.to_numpy()], y_rej, cfg.email_c, cfg, scales=escale,
                                   seed=seed)
     else:
-        skipped.append("rejection")
+        skipped.append("kind")
     # The other heads describe rejections: train them on rejections only.
     rej = (df["is_rejection"] == True).to_numpy() if has_rej.any() else np.ones(len(df), bool)  # noqa: E712
     rdf = df[rej]
@@ -246,6 +270,9 @@ def train(
         "config": asdict(cfg),
         "data_sha256": data_sha256(df),
         "n_train": len(df),
+        "n_general": n_general,
+        # Thresholds the model decides with; change them in the manifest or per call.
+        "operating_points": OperatingPoints().to_dict(),
         "skipped_heads": skipped,
     }
     return Model(email_vec, heads, sentence_vec, sentence_heads, manifest)
