@@ -7,7 +7,7 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from _jobsearch import load_script, table_with_true_kinds
+from _jobsearch import JOBSEARCH, load_script, table_with_true_kinds
 from rebound_nlp.errors import TableError
 from rebound_nlp.report import APPLICATION_COLUMNS, OUTCOMES, STAGES, applications
 
@@ -15,9 +15,11 @@ START = pd.Timestamp("2025-01-06 09:00", tz="UTC")
 
 
 def _msg(day: float, kind: str, company: str = "Orrin Systems", role: str = "",
-         subject: str = "", **rejection: Any) -> dict[str, Any]:
+         subject: str = "", sender: str = "Hiring <jobs@orrin-systems.com>",
+         **rejection: Any) -> dict[str, Any]:
     row = {
         "date": START + pd.Timedelta(days=day), "subject": subject or f"{kind} {role}".strip(),
+        "sender": sender,
         "kind": kind, "company": company, "role": role, "message_id": f"<{day}-{kind}>",
         "tone": None, "stage": None, "feedback": [], "feedback_text": "", "reasons": [],
         "future_invite": False, "feedback_offer": False, "strategy": None,
@@ -128,6 +130,25 @@ def test_spellings_of_one_employer_merge_and_the_text_spelling_wins() -> None:
     assert apps.loc[0, "role"] == "Product Analyst"
 
 
+def test_own_reply_in_the_employers_thread_is_no_event() -> None:
+    me = "Robin <robin@gmail.com>"
+    apps = _apps(
+        _msg(0, "interview", role="Product Analyst", subject="Offer - Product Analyst"),
+        _msg(7, "offer", role="Product Analyst", subject="Offer - Product Analyst"),
+        # "I'm happy to accept", read as a rejection by a model: the candidate's own reply.
+        _msg(8, "rejection", role="Product Analyst", subject="Re: Offer - Product Analyst",
+             sender=me),
+    )
+    assert apps.loc[0, ["outcome", "messages"]].tolist() == ["offer", 3]
+    assert apps.loc[0, "events"] == ["interview", "offer"]
+    # An employer that writes from a personal address is still heard.
+    small = _apps(
+        _msg(0, "interview", "Tiny Bakery", "Baker", subject="Trial shift", sender=me),
+        _msg(5, "rejection", "Tiny Bakery", "Baker", subject="Re: Trial shift", sender=me),
+    )
+    assert small.loc[0, "outcome"] == "rejected_after_interview"
+
+
 def test_other_job_mail_joins_but_never_starts_an_application() -> None:
     apps = _apps(
         _msg(0, "other_job", "JobNest Alerts", "data analyst"),
@@ -201,6 +222,22 @@ SAMPLE_TRUTH = {
     ("Brackenridge Council", "Policy Analyst"): ("applied", "rejected_at_application", 1),
     ("Velora Travel", "Pricing Analyst"): ("applied", "open", 1),
 }
+
+
+def test_sample_mailbox_end_to_end() -> None:
+    """The sample analysed for real: the model's kinds, our employers, roles and grouping."""
+    from rebound_nlp import analyse_mailbox
+
+    table = analyse_mailbox(JOBSEARCH)
+    truth = [s.kind for s in load_script().ordered()]
+    assert (table["kind"] == truth).mean() >= 0.8
+    apps = applications(table, as_of=load_script().EXPORTED)
+    found = {(a.employer, a.role): (a.furthest_stage, a.outcome) for a in apps.itertuples()}
+    assert set(found) == set(SAMPLE_TRUTH)  # every application, none split or merged
+    same = [key for key, (stage, outcome, _) in SAMPLE_TRUTH.items()
+            if found[key][1] == outcome]
+    assert len(same) >= 13, sorted(set(SAMPLE_TRUTH) - set(same))
+    assert found[("Lumen & Hart", "Product Analyst")][1] == "offer"
 
 
 @pytest.fixture(scope="module")

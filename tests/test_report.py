@@ -130,15 +130,16 @@ def test_cli_report(tmp_path: Path, sample_table: pd.DataFrame,
 
     calls = []
 
-    def fake_analyse(path: str, *, jobs: int = 1, progress: bool = False) -> pd.DataFrame:
-        calls.append((Path(path), jobs))
+    def fake_analyse(path: str, *, jobs: int = 1, progress: bool = False,
+                     model: str | None = None, trusted: bool = False) -> pd.DataFrame:
+        calls.append((Path(path), jobs, model, trusted))
         return sample_table
 
     monkeypatch.setattr(rebound_nlp.batch, "analyse_mailbox", fake_analyse)
     out = tmp_path / "search.html"
     assert main(["report", str(JOBSEARCH), "-o", str(out), "--jobs", "2",
-                 "--no-answer-days", "90", "--no-progress"]) == 0
-    assert calls == [(JOBSEARCH, 2)]
+                 "--no-answer-days", "90", "--model", "my-model", "--no-progress"]) == 0
+    assert calls == [(JOBSEARCH, 2, "my-model", False)]
     assert f"wrote {out}" in capsys.readouterr().out
     html = out.read_text(encoding="utf-8")
     assert 'data-outcome="no_answer"' not in html  # 90 days: Pinecrest is still open

@@ -25,6 +25,9 @@ def add_parser(sub: Any) -> None:
     p.add_argument("--no-answer-days", type=float, default=30, metavar="DAYS",
                    help="days of silence after which an application counts as unanswered "
                    "(default 30)")
+    p.add_argument("--model", help="model directory (default: the shipped model)")
+    p.add_argument("--trusted", action="store_true",
+                   help="allow a joblib model directory (joblib runs code when loaded)")
     p.add_argument("--no-progress", action="store_true", help="hide the progress bars")
     p.set_defaults(run=run)
 
@@ -35,7 +38,8 @@ def run(args: argparse.Namespace) -> int:
     progress = not args.no_progress and sys.stderr.isatty()
     try:
         path = report_mailbox(args.path, args.output, jobs=args.jobs, progress=progress,
-                              no_answer_days=args.no_answer_days)
+                              no_answer_days=args.no_answer_days, model=args.model,
+                              trusted=args.trusted)
     except FileNotFoundError as exc:
         print(f"rebound report: {exc}", file=sys.stderr)
         return 2

@@ -23,7 +23,8 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Iterator
 
-__all__ = ["company_of", "employer_key", "employer_of", "role_key", "role_of"]
+__all__ = ["company_of", "employer_key", "employer_of", "is_personal_address", "role_key",
+           "role_of"]
 
 # Hiring platforms that send mail on an employer's behalf (the label before the
 # public suffix, or the one before that for company.platform.com addresses).
@@ -113,15 +114,15 @@ _ROLE_STOP = frozenset((
 _ROLE_CONNECTORS = frozenset(("of", "and", "&", "/", "-"))
 _STRONG_NOUNS = "role|position|vacancy|opening|post|job|opportunity|internship"
 _WEAK_NOUNS = "offer|application|interview|interviews|assessment|test|task|challenge|process"
-_ROLE_NOUN = re.compile(rf"(?<=\w )\b(?i:{_STRONG_NOUNS}|{_WEAK_NOUNS})\b")
+_ROLE_NOUN = re.compile(rf"\b(?i:{_STRONG_NOUNS}|{_WEAK_NOUNS})\b")
 _ROLE_AFTER = re.compile(
-    r"(?i:position of|role of|post of|offer(?: you)? the position of|as an?|"
+    r"\b(?i:position of|role of|post of|offer(?: you)? the position of|as an?|"
     r"(?:applying|applied|application|apply|interview|interviewing|candidacy) for(?: the)?|"
     r"for the)\s+((?:[\w'\u2019/&+#.-]+ ?){1,6})"
 )
 _SUBJECT_PREFIX = re.compile(r"^(?:\s*(?:re|fwd?|aw|wg|tr|sv|vs)\s*(?:\[\d+\])?:\s*)+", re.I)
 _SUBJECT_SPLIT = re.compile(r"\s+[-\u2013\u2014|:]\s+|:\s+|,\s+|\s+[\u2013\u2014]\s*")
-_REQUISITION = re.compile(r"\s*(?:\((?:[^()]{0,24}\d[^()]{0,24})\)|\[[^\]]{0,24}\]|#\s?\w*\d\w*|"
+_REQUISITION = re.compile(r"(?:\((?:[^()]{0,24}\d[^()]{0,24})\)|\[[^\]]{0,24}\]|#\s?\w*\d\w*|"
                           r"\b(?:R|JR|REQ|ID)[-_ ]?\d+\b)", re.I)
 _FOLD = str.maketrans({"ø": "o", "Ø": "O", "æ": "ae", "Æ": "AE", "ß": "ss", "ł": "l",
                        "Ł": "L", "đ": "d", "Đ": "D", "þ": "th", "œ": "oe", "Œ": "OE"})
@@ -358,6 +359,22 @@ def employer_of(sender: str, subject: str = "", body: str = "") -> str:
     if platform and sub and sub not in _ATS_DOMAINS and core in _ATS_DOMAINS:
         return _split_domain(sub)
     return ""
+
+
+def is_personal_address(sender: str) -> bool:
+    """Whether a From header is an address at a public mail service (a person's own).
+
+    Examples
+    --------
+    >>> is_personal_address("Robin <robin@gmail.com>"), is_personal_address("hr@orrin.com")
+    (True, False)
+    """
+    try:
+        address = email.utils.parseaddr(sender)[1]
+    except Exception:
+        return False
+    core, _ = _domain_labels(address)
+    return core in _PUBLIC_DOMAINS
 
 
 def company_of(sender: str) -> str:

@@ -5,7 +5,10 @@ reply thread (the subject without "Re:"/"Fwd:") at the same employer, else
 the application for its employer and role, else, when it names no role, the
 employer's application that is still undecided (or its latest one).  Only
 messages whose ``kind`` is an application event start an application; other
-job mail (``other_job``) joins one when it clearly belongs to it.
+job mail (``other_job``) joins one when it clearly belongs to it.  A reply
+from a personal address in a thread the employer writes from its own domain
+is the candidate's own answer: it joins the application but is no event of it
+(an "I accept" is no rejection, whatever a model read into it).
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from typing import Any, Final
 import pandas as pd
 
 from rebound_nlp.errors import TableError
-from rebound_nlp.mail.employer import employer_key, role_key
+from rebound_nlp.mail.employer import employer_key, is_personal_address, role_key
 
 __all__ = ["APPLICATION_COLUMNS", "EVENT_KINDS", "OUTCOMES", "STAGES", "applications"]
 
@@ -60,6 +63,7 @@ class _App:
     names: Counter[str] = field(default_factory=Counter)
     roles: Counter[str] = field(default_factory=Counter)
     decided: bool = False
+    employer_side: bool = False  # a message came from a non-personal address
 
 
 class _Grouper:
@@ -70,6 +74,10 @@ class _Grouper:
         self.by_pair: dict[tuple[str, str], _App] = {}
         self.by_employer: dict[str, list[_App]] = {}
         self.by_thread: dict[tuple[str, str], _App] = {}
+        # Per employer, insertion-ordered sets (dicts) of applications without a role
+        # and of undecided ones: big mailboxes have thousands per employer.
+        self.roleless: dict[str, dict[int, _App]] = {}
+        self.undecided: dict[str, dict[int, _App]] = {}
 
     def _find(self, emp: str, role: str, thread: str) -> _App | None:
         if thread:
@@ -80,29 +88,38 @@ class _Grouper:
             app = self.by_pair.get((emp, role))
             if app is not None:
                 return app
-            roleless = [a for a in self.by_employer.get(emp, ()) if not a.role]
-            return roleless[-1] if len(roleless) == 1 else None
+            roleless = self.roleless.get(emp, {})
+            return next(iter(roleless.values())) if len(roleless) == 1 else None
         if emp:
-            apps = self.by_employer.get(emp, [])
-            undecided = [a for a in apps if not a.decided]
+            undecided = self.undecided.get(emp)
             if undecided:
-                return undecided[-1]
+                return undecided[next(reversed(undecided))]
+            apps = self.by_employer.get(emp, [])
             return apps[-1] if apps else None
         if role:
             return self.by_pair.get(("", role))
         return None
 
-    def add(self, k: int, kind: str, company: str, role: str, subject: str) -> None:
+    def add(self, k: int, kind: str, company: str, role: str, subject: str,
+            sender: str) -> str:
+        """File message ``k``; return the kind it counts as ("" when not filed)."""
         emp, rkey, thread = employer_key(company), role_key(role), _thread(subject)
         app = self._find(emp, rkey, thread)
+        personal = is_personal_address(sender) if sender else False
+        if app is not None and personal and app.employer_side and _PREFIX.match(subject):
+            kind = "other_job"  # the candidate's own reply in the employer's thread
         if app is None:
             if kind not in _STARTS or not (emp or rkey or thread):
-                return
+                return ""
             app = _App(emp, rkey)
             self.apps.append(app)
             self.by_employer.setdefault(emp, []).append(app)
+            self.undecided.setdefault(emp, {})[id(app)] = app
+            if not rkey:
+                self.roleless.setdefault(emp, {})[id(app)] = app
         if rkey and not app.role:
             app.role = rkey  # a message that names the role settles it
+            self.roleless.get(app.employer, {}).pop(id(app), None)
         if app.role:
             self.by_pair.setdefault((app.employer, app.role), app)
         if thread:
@@ -112,7 +129,11 @@ class _Grouper:
             app.names[company] += 1
         if role:
             app.roles[role] += 1
-        app.decided = app.decided or kind in _DECISIVE
+        if kind in _DECISIVE and not app.decided:
+            app.decided = True
+            self.undecided.get(app.employer, {}).pop(id(app), None)
+        app.employer_side = app.employer_side or not personal
+        return kind
 
 
 def _days(start: Any, end: Any) -> float:
@@ -224,14 +245,16 @@ def applications(table: pd.DataFrame, *, no_answer_days: float = 30,
     order = sorted(range(len(table)), key=lambda k: (pd.isna(dates.iloc[k]),
                                                      dates.iloc[k] if not pd.isna(
                                                          dates.iloc[k]) else 0, k))
-    kinds = table["kind"].tolist()
+    kinds = [str(k) for k in table["kind"].fillna("")]
     companies = table["company"].fillna("").astype(str).tolist()
     roles = table["role"].fillna("").astype(str).tolist()
     subjects = table["subject"].fillna("").astype(str).tolist()
+    senders = (table["sender"].fillna("").astype(str).tolist() if "sender" in table.columns
+               else [""] * len(table))
     grouper = _Grouper()
     for k in order:
         if kinds[k] in _JOINS:
-            grouper.add(k, kinds[k], companies[k], roles[k], subjects[k])
+            kinds[k] = grouper.add(k, kinds[k], companies[k], roles[k], subjects[k], senders[k])
     if as_of is None:
         as_of = dates.max()
     as_of = pd.Timestamp(as_of)

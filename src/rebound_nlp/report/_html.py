@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
 from html import escape
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -34,6 +34,9 @@ from rebound_nlp.report._charts import (
     timeline_chart,
 )
 from rebound_nlp.strategy import strategy_table
+
+if TYPE_CHECKING:
+    from rebound_nlp.classify import Model
 
 __all__ = ["report", "report_mailbox"]
 
@@ -430,8 +433,13 @@ def report(table: pd.DataFrame, path: str | os.PathLike[str], *, no_answer_days:
 
 
 def report_mailbox(mailbox: str | os.PathLike[str], path: str | os.PathLike[str], *,
-                   jobs: int = 1, progress: bool = False, no_answer_days: float = 30) -> Path:
+                   jobs: int = 1, progress: bool = False, no_answer_days: float = 30,
+                   model: Model | str | os.PathLike[str] | None = None,
+                   trusted: bool = False) -> Path:
     """Analyse a mailbox and write its job-search report (what ``rebound report`` does).
+
+    ``jobs``, ``progress``, ``model`` and ``trusted`` are passed to
+    :func:`rebound_nlp.analyse_mailbox`; ``no_answer_days`` to :func:`applications`.
 
     Examples
     --------
@@ -444,5 +452,6 @@ def report_mailbox(mailbox: str | os.PathLike[str], path: str | os.PathLike[str]
     out = Path(path)
     if not out.parent.is_dir():
         raise FileNotFoundError(f"{out.parent} does not exist; create the folder first.")
-    table = analyse_mailbox(mailbox, jobs=jobs, progress=progress)
+    table = analyse_mailbox(mailbox, jobs=jobs, progress=progress, model=model,
+                            trusted=trusted)
     return report(table, out, no_answer_days=no_answer_days, progress=progress)
