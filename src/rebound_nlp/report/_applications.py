@@ -242,9 +242,11 @@ def applications(table: pd.DataFrame, *, no_answer_days: float = 30,
     if no_answer_days < 0:
         raise ValueError(f"no_answer_days must be at least 0, got {no_answer_days}")
     dates = pd.to_datetime(table["date"], utc=True)
-    order = sorted(range(len(table)), key=lambda k: (pd.isna(dates.iloc[k]),
-                                                     dates.iloc[k] if not pd.isna(
-                                                         dates.iloc[k]) else 0, k))
+    # Plain lists: per-row pandas indexing would dominate on big mailboxes.
+    stamps = list(dates)
+    undated = [pd.isna(d) for d in stamps]
+    order = sorted(range(len(table)), key=lambda k: (undated[k], 0 if undated[k] else
+                                                     stamps[k].value, k))
     kinds = [str(k) for k in table["kind"].fillna("")]
     companies = table["company"].fillna("").astype(str).tolist()
     roles = table["role"].fillna("").astype(str).tolist()
@@ -260,7 +262,8 @@ def applications(table: pd.DataFrame, *, no_answer_days: float = 30,
     as_of = pd.Timestamp(as_of)
     if as_of.tzinfo is None and not pd.isna(as_of):
         as_of = as_of.tz_localize("UTC")
-    records = [_record(app, table, dates, kinds, as_of, no_answer_days)
+    columns = {c: table[c].tolist() for c in _NEEDED}
+    records = [_record(app, columns, stamps, kinds, as_of, no_answer_days)
                for app in grouper.apps]
     out = pd.DataFrame(records, columns=list(APPLICATION_COLUMNS))
     out["first_date"] = pd.to_datetime(out["first_date"], utc=True)
@@ -273,13 +276,13 @@ def applications(table: pd.DataFrame, *, no_answer_days: float = 30,
         drop=True)
 
 
-def _record(app: _App, table: pd.DataFrame, dates: pd.Series, kinds: list[str],
+def _record(app: _App, table: dict[str, list[Any]], dates: list[Any], kinds: list[str],
             as_of: pd.Timestamp, wait: float) -> dict[str, Any]:
     rows = app.rows
     events = [kinds[k] for k in rows if kinds[k] in _STARTS]
-    first, last = dates.iloc[rows[0]], dates.iloc[rows[-1]]
+    first, last = dates[rows[0]], dates[rows[-1]]
     rejections = [k for k in rows if kinds[k] == "rejection"]
-    rej = table.iloc[rejections[-1]] if rejections else None
+    rej = {c: v[rejections[-1]] for c, v in table.items()} if rejections else None
     stage = rej["stage"] if rej is not None else None
     furthest, outcome = _outcome(events, stage, last, as_of, wait)
     answers = [k for k in rows if kinds[k] in _STARTS - {"acknowledgement"}]
@@ -292,14 +295,14 @@ def _record(app: _App, table: pd.DataFrame, dates: pd.Series, kinds: list[str],
         "last_date": last,
         "messages": len(rows),
         "events": events,
-        "event_dates": [dates.iloc[k] for k in rows if kinds[k] in _STARTS],
+        "event_dates": [dates[k] for k in rows if kinds[k] in _STARTS],
         "furthest_stage": furthest,
         "outcome": outcome,
-        "days_to_first_answer": _days(first, dates.iloc[answers[0]])
+        "days_to_first_answer": _days(first, dates[answers[0]])
         if acknowledged and answers else float("nan"),
-        "days_to_outcome": _days(first, dates.iloc[decisive[-1]])
+        "days_to_outcome": _days(first, dates[decisive[-1]])
         if decisive and decisive[-1] != rows[0] else float("nan"),
-        "message_ids": [str(table["message_id"].iloc[k]) for k in rows],
+        "message_ids": [str(table["message_id"][k]) for k in rows],
     }
     if rej is None or outcome == "offer":
         record.update(tone=None, stage=None, feedback=[], feedback_text="", reasons=[],
