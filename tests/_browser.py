@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import fcntl
 import json
 import os
 import select
@@ -50,18 +51,20 @@ class Browser:
         self._profile = tempfile.TemporaryDirectory(prefix="rebound-chromium-")
         to_browser_r, self._to_browser = os.pipe()
         self._from_browser, from_browser_w = os.pipe()
-
-        def wire_pipes() -> None:  # runs in the child, before exec
-            # Copy to fresh descriptors first: a pipe end may already be 3 or 4, and
-            # dup2 onto itself would leave it close-on-exec.
-            reader, writer = os.dup(to_browser_r), os.dup(from_browser_w)
-            os.dup2(reader, 3)
-            os.dup2(writer, 4)
-
+        # The browser's ends, moved to descriptors >= 10; bash then puts them at 3 and 4
+        # and execs Chromium.  (Wiring them in a preexec_fn collides with descriptors
+        # subprocess itself uses in the child.)
+        reader = fcntl.fcntl(to_browser_r, fcntl.F_DUPFD_CLOEXEC, 10)
+        writer = fcntl.fcntl(from_browser_w, fcntl.F_DUPFD_CLOEXEC, 10)
+        os.close(to_browser_r)
+        os.close(from_browser_w)
+        to_browser_r, from_browser_w = reader, writer
+        script = (f'exec "$@" 3<&{reader} 4>&{writer} {reader}<&- {writer}>&-')
         self._proc = subprocess.Popen(
-            [executable, *FLAGS, f"--user-data-dir={self._profile.name}", "about:blank"],
+            [shutil.which("bash") or "bash", "-c", script, "bash", executable, *FLAGS,
+             f"--user-data-dir={self._profile.name}", "about:blank"],
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-            close_fds=False, preexec_fn=wire_pipes,
+            pass_fds=(reader, writer),
         )
         os.close(to_browser_r)
         os.close(from_browser_w)
