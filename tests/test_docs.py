@@ -29,7 +29,7 @@ def _help(args: list[str]) -> str:
 
 def test_cli_section_is_the_help_text(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("COLUMNS", "80")
-    commands = ("analyse", "advise", "train", "evaluate")
+    commands = ("analyse", "report", "advise", "train", "evaluate")
     usages = [_help([c]).split("\n\n")[0].strip() + "\n" for c in commands]
     expected = _help([]) + "\n" + "".join(usages)
     block = README.split("<!-- cli:start -->\n```text\n", 1)[1].split("```\n<!-- cli:end -->")[0]

@@ -22,6 +22,7 @@ import pandas as pd
 from rebound_nlp.advice import Advice
 from rebound_nlp.analyzer import Analyzer
 from rebound_nlp.mail import iter_mailbox, parse_message
+from rebound_nlp.mail.employer import company_of, employer_of, role_of
 from rebound_nlp.mail.mailboxes import RawMessage
 from rebound_nlp.mail.parse import ParsedMessage
 from rebound_nlp.strategy import History
@@ -35,18 +36,9 @@ COLUMNS = (
     "source", "message_id", "date", "sender", "subject", "kind", "is_rejection",
     "rejection_probability", "tone", "stage", "feedback", "feedback_text", "reasons",
     "future_invite", "feedback_offer", "strategy", "strategy_title", "strategy_why", "strategies",
-    "company",
-    "error",
+    "company", "error", "role",
 )
 CHUNK = 128
-_ATS_DOMAINS = ("greenhouse", "lever", "workday", "myworkday", "smartrecruiters", "icims",
-                "taleo", "jobvite", "ashbyhq", "workable", "bamboohr", "recruitee",
-                "teamtailor", "personio", "successfactors", "breezy", "applytojob")
-_PUBLIC_DOMAINS = ("gmail", "googlemail", "outlook", "hotmail", "yahoo", "icloud", "aol",
-                   "proton", "protonmail", "gmx", "live", "mail")
-_NAME_NOISE = ("hiring team", "recruiting team", "recruitment team", "talent acquisition",
-               "talent team", "careers", "recruiting", "recruitment", "hr team", "people team",
-               "no-reply", "noreply", "do not reply", "jobs", "hiring")
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,32 +48,6 @@ class _Row:
     """Kept for rejections only, to rank their strategies with the mailbox's history."""
 
 
-def company_of(sender: str) -> str:
-    """Best guess of the employer from a From header ('' when unknown).
-
-    Examples
-    --------
-    >>> company_of('"Acme Robotics Careers" <no-reply@acme-robotics.com>')
-    'Acme Robotics'
-    >>> company_of("Jo Smith <jo@gmail.com>")
-    ''
-    """
-    import email.utils
-
-    name, address = email.utils.parseaddr(sender)
-    domain = address.rpartition("@")[2].lower()
-    labels = [p for p in domain.split(".") if p]
-    core = labels[-2] if len(labels) >= 2 else ""
-    if core in _ATS_DOMAINS or (len(labels) >= 3 and labels[-3] in _ATS_DOMAINS):
-        cleaned = name
-        for noise in _NAME_NOISE:
-            cleaned = cleaned.replace(noise, "").replace(noise.title(), "")
-        return " ".join(cleaned.replace(" at ", " ").split()).strip(" -|,")
-    if not core or core in _PUBLIC_DOMAINS:
-        return ""
-    return " ".join(w.capitalize() for w in core.replace("-", " ").replace("_", " ").split())
-
-
 def _empty_row(source: str, parsed: ParsedMessage) -> dict[str, Any]:
     return {
         "source": source, "message_id": parsed.message_id, "date": parsed.date,
@@ -89,7 +55,8 @@ def _empty_row(source: str, parsed: ParsedMessage) -> dict[str, Any]:
         "rejection_probability": float("nan"), "tone": None, "stage": None, "feedback": [],
         "feedback_text": "", "reasons": [], "future_invite": False, "feedback_offer": False,
         "strategy": None, "strategy_title": "", "strategy_why": "", "strategies": [],
-        "company": company_of(parsed.sender), "error": parsed.error,
+        "company": employer_of(parsed.sender, parsed.subject, parsed.body),
+        "error": parsed.error, "role": role_of(parsed.subject, parsed.body),
     }
 
 

@@ -14,6 +14,7 @@ __all__ = [
     "ModelIntegrityError",
     "ModelVersionError",
     "ReboundError",
+    "TableError",
     "UntrustedModelError",
 ]
 
@@ -44,6 +45,10 @@ class ModelIntegrityError(ModelError):
 
 class ModelVersionError(ModelError):
     """A model written by a format or library version this install cannot read."""
+
+
+class TableError(ReboundError, ValueError):
+    """A table that lacks the columns a call needs (an older or hand-made table)."""
 
 
 class UntrustedModelError(ModelError, PermissionError):

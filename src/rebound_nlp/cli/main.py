@@ -7,7 +7,7 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from rebound_nlp.cli import advise_cmd, analyse_cmd, evaluate_cmd, train_cmd
+from rebound_nlp.cli import advise_cmd, analyse_cmd, evaluate_cmd, report_cmd, train_cmd
 from rebound_nlp.errors import ReboundError
 
 __all__ = ["build_parser", "main"]
@@ -15,6 +15,7 @@ __all__ = ["build_parser", "main"]
 _EPILOG = """examples:
   rebound analyse data/samples/mailbox.mbox
   rebound analyse ~/Takeout/Mail/All.mbox -o rejections.csv --rejections-only --jobs 2
+  rebound report ~/Takeout/Mail/All.mbox -o report.html --jobs 2
   rebound advise email.txt
   cat email.txt | rebound advise - --json
   rebound train data/emails.jsonl --out my-model
@@ -30,7 +31,7 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for module in (analyse_cmd, advise_cmd, train_cmd, evaluate_cmd):
+    for module in (analyse_cmd, report_cmd, advise_cmd, train_cmd, evaluate_cmd):
         module.add_parser(sub)
     return parser
 

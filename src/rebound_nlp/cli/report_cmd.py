@@ -1,0 +1,47 @@
+"""``rebound report``: a mailbox into a self-contained HTML report of the job search."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+
+def add_parser(sub: Any) -> None:
+    p = sub.add_parser(
+        "report",
+        help="write an HTML report of the job search in a mailbox",
+        description="Analyse a mailbox, group its job mail into applications and write one "
+        "self-contained HTML page: funnel, timeline, rejections, strategies, feedback and a "
+        "table of applications. The page works offline.",
+        epilog="examples:\n  rebound report data/samples/jobsearch.mbox -o report.html\n"
+        "  rebound report ~/Mail/INBOX -o search.html --jobs 2 --no-answer-days 21",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("path", help="an mbox file, a Maildir, a folder of .eml files or one .eml")
+    p.add_argument("-o", "--output", default="report.html",
+                   help="the HTML file to write (default report.html)")
+    p.add_argument("--jobs", type=int, default=1, help="worker processes (default 1)")
+    p.add_argument("--no-answer-days", type=float, default=30, metavar="DAYS",
+                   help="days of silence after which an application counts as unanswered "
+                   "(default 30)")
+    p.add_argument("--model", help="model directory (default: the shipped model)")
+    p.add_argument("--trusted", action="store_true",
+                   help="allow a joblib model directory (joblib runs code when loaded)")
+    p.add_argument("--no-progress", action="store_true", help="hide the progress bars")
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from rebound_nlp.report import report_mailbox
+
+    progress = not args.no_progress and sys.stderr.isatty()
+    try:
+        path = report_mailbox(args.path, args.output, jobs=args.jobs, progress=progress,
+                              no_answer_days=args.no_answer_days, model=args.model,
+                              trusted=args.trusted)
+    except FileNotFoundError as exc:
+        print(f"rebound report: {exc}", file=sys.stderr)
+        return 2
+    print(f"wrote {path}")
+    return 0

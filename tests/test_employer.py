@@ -1,0 +1,128 @@
+"""employer_of() and role_of(): rules that name the employer and the job of an email."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from _jobsearch import JOBSEARCH, SAMPLES, load_script
+from rebound_nlp.mail import iter_mailbox, parse_message
+from rebound_nlp.mail.employer import company_of, employer_key, employer_of, role_key, role_of
+
+EMPLOYERS = {
+    "domain-hyphen": ("Jo <jo@orrin-systems.com>", "", "", "Orrin Systems"),
+    "domain-joined-name-ending": ("Jo <jo@orrinsystems.com>", "", "", "Orrin Systems"),
+    "domain-spelled-by-text": ("Jo <jo@pebbleandvine.co.uk>", "Hello",
+                               "Thanks for applying to Pebble & Vine.", "Pebble & Vine"),
+    "domain-accents-from-text": ("HR <hr@sondergaard-hoj.dk>", "Your application to "
+                                 "Søndergaard & Høj", "", "Søndergaard & Høj"),
+    "domain-fuller-name": ('"Velora Travel Careers" <jobs@velora.example>', "", "",
+                           "Velora Travel"),
+    "known-ats-display-name": ('"Kestrel Recruiting" <no-reply@hire.lever.co>', "", "",
+                               "Kestrel"),
+    "ats-subdomain": ("<no-reply@brightwater.myworkday.com>", "", "", "Brightwater"),
+    "platform-resolved-by-text": (
+        '"HireLoop" <no-reply@mail.hireloop.io>', "Your application",
+        "Thank you for your interest in the Data Analyst role at Orrin Systems.\n\n"
+        "The Orrin Systems Talent Team", "Orrin Systems"),
+    "platform-via-display-name": ('"Quill & Ember via JobForge" <no-reply@jobforge.io>', "",
+                                  "", "Quill & Ember"),
+    "signature-title-comma": ("Recruitment <noreply@notify.recruitbase.io>", "Update",
+                              "We will not proceed.\n\nAisha\nTalent Lead, Harbourline Logistics",
+                              "Harbourline Logistics"),
+    "employer-noreply-keeps-domain": ('"Pinecrest Careers" <no-reply@pinecrest-bank.com>', "",
+                                      "Thanks for applying to Pinecrest Bank.", "Pinecrest Bank"),
+    "public-mail-person": ("Jo Smith <jo@gmail.com>", "Lunch?", "See you at noon.", ""),
+    "public-mail-forwarded-rejection": (
+        "Me <me@outlook.com>", "Fwd: your application",
+        "We won't be moving you forward for the Product Analyst role at Quarry Labs.",
+        "Quarry Labs"),
+    "empty": ("", "", "", ""),
+    "garbage-header": ("<<<@@@>>>", "", "", ""),
+}
+
+
+@pytest.mark.parametrize(("sender", "subject", "body", "expected"), EMPLOYERS.values(),
+                         ids=list(EMPLOYERS))
+def test_employer_of(sender: str, subject: str, body: str, expected: str) -> None:
+    assert employer_of(sender, subject, body) == expected
+
+
+ROLES = {
+    "subject-after-dash": ("Offer of employment - Data Analyst", "", "Data Analyst"),
+    "subject-before-dash": ("Junior BI Developer \u2013 interview outcome", "",
+                            "Junior BI Developer"),
+    "subject-requisition": ("Application received: Backend Engineer (REQ-4471)", "",
+                            "Backend Engineer"),
+    "subject-at-employer": ("Re: Analytics Engineer at Tessellate - intro call?", "",
+                            "Analytics Engineer"),
+    "body-the-x-role": ("Your application", "Thanks for applying for the Head of Data role.",
+                        "Head of Data"),
+    "body-post-of": ("Update", "Thank you for applying for the post of Policy Analyst.",
+                     "Policy Analyst"),
+    "body-lower-case": ("Update", "Thanks for your interest in the data analyst position.",
+                        "data analyst"),
+    "body-wins-over-subject": ("Data role", "We enjoyed meeting you about the Senior Data "
+                               "Engineer position.", "Senior Data Engineer"),
+    "clause-after-greeting": ("Application status", "Jordan,\n\nThe Junior Data Engineer "
+                              "position has been filled.", "Junior Data Engineer"),
+    "nothing": ("Lunch on Friday?", "See you at noon at the usual place.", ""),
+    "not-a-role": ("Your parcel", "Your parcel has left our depot.", ""),
+}
+
+
+@pytest.mark.parametrize(("subject", "body", "expected"), ROLES.values(), ids=list(ROLES))
+def test_role_of(subject: str, body: str, expected: str) -> None:
+    assert role_of(subject, body) == expected
+
+
+def test_keys_agree_across_spellings() -> None:
+    assert employer_key("Lumen & Hart") == employer_key("Lumenandhart") == employer_key(
+        "Lumen and Hart Ltd")
+    assert employer_key("Orrin Systems") != employer_key("Orrin Labs")
+    assert role_key("Data analyst (R-12)") == role_key("Data Analyst")
+
+
+def test_company_of_is_still_exported_from_batch() -> None:
+    from rebound_nlp.batch import company_of as from_batch
+
+    assert from_batch is company_of
+    assert company_of('"Acme Robotics Careers" <no-reply@acme-robotics.com>') == "Acme Robotics"
+
+
+@given(st.text(max_size=200), st.text(max_size=200), st.text(max_size=600))
+def test_never_raises(sender: str, subject: str, body: str) -> None:
+    assert isinstance(employer_of(sender, subject, body), str)
+    assert isinstance(role_of(subject, body), str)
+
+
+def test_jobsearch_sample_is_reproducible(tmp_path: Path) -> None:
+    out = tmp_path / "jobsearch.mbox"
+    subprocess.run([sys.executable, str(SAMPLES / "make_jobsearch.py"), str(out)], check=True,
+                   capture_output=True)
+    assert out.read_bytes() == JOBSEARCH.read_bytes()
+
+
+def test_jobsearch_sample_employers_and_roles() -> None:
+    """Every job message of the sample names its employer and, where stated, its role."""
+    script = load_script()
+    messages = [raw for _, raw, _ in iter_mailbox(JOBSEARCH) if raw is not None]
+    samples = script.ordered()
+    assert len(messages) == len(samples) >= 40
+    kinds = {s.kind for s in samples}
+    assert kinds == {"rejection", "acknowledgement", "interview", "assessment", "offer",
+                     "other_job", "not_job"}
+    assert len({s.employer for s in samples if s.employer}) >= 8
+    for sample, raw in zip(samples, messages, strict=True):
+        parsed = parse_message(raw)
+        assert parsed.error == "", parsed.subject
+        if sample.kind in ("not_job", "other_job"):
+            continue
+        found = employer_of(parsed.sender, parsed.subject, parsed.body)
+        assert employer_key(found) == employer_key(sample.employer), parsed.subject
+        assert role_of(parsed.subject, parsed.body) == sample.role, parsed.subject
