@@ -162,9 +162,10 @@ def advise(body: str, subject: str = "", *, model: Model | None = None) -> Advic
     Parameters
     ----------
     body : str
-        The plain-text body.  Only the first 20,000 characters are analysed.
+        The plain-text body.  Only the first 20,000 characters are analysed;
+        lone surrogates read as U+FFFD (see :func:`rebound_nlp.text.safe_text`).
     subject : str, optional
-        The subject line.
+        The subject line; only its first 1,000 characters are read.
     model : Model, optional
         A model from :func:`load_model`; the shipped one by default.
 
@@ -189,8 +190,11 @@ def advise(body: str, subject: str = "", *, model: Model | None = None) -> Advic
     >>> a.strategy.title
     "Don't take it personally"
     """
-    _check_text("body", body)
-    _check_text("subject", subject)
+    from rebound_nlp.text import MAX_CHARS, MAX_HEADER_CHARS, safe_text
+
+    # Made safe once here: feedback and evidence quote this text.
+    body = safe_text(_check_text("body", body), MAX_CHARS)
+    subject = safe_text(_check_text("subject", subject), MAX_HEADER_CHARS)
     if not body.strip():
         return Advice(is_rejection=False, rejection_probability=0.0)
     from rebound_nlp.nlp import make_doc
