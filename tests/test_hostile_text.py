@@ -8,13 +8,16 @@ answer.
 from __future__ import annotations
 
 import base64
+import re
 import unicodedata
+from collections.abc import Callable
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from rebound_nlp import advise
+from rebound_nlp.mail import clean as clean_module
 from rebound_nlp.mail import message_text, parse_message
 from rebound_nlp.mail import parse as parse_module
 from rebound_nlp.mail.parse import decode_bytes
@@ -194,3 +197,79 @@ def test_huge_message_is_cut_with_a_note(monkeypatch: pytest.MonkeyPatch) -> Non
 def test_advise_caps_subject_and_body() -> None:
     advice = advise(REJECTION + " x" * MAX_CHARS, subject="s" * 5_000_000)
     check_advice(advice, REJECTION + " x" * MAX_CHARS)
+
+
+# --------------------------------------------------------------------------- linear cleaning
+
+class _Counting:
+    """A compiled pattern that counts the characters its searches run over: up to
+    the end of the match, or to the end of the text when there is none."""
+
+    def __init__(self, pattern: re.Pattern[str], counter: list[int]) -> None:
+        self.wrapped, self.counter = pattern, counter
+
+    def _count(self, found: re.Match[str] | None, pos: int, end: int) -> re.Match[str] | None:
+        self.counter[0] += max(0, (found.end() if found else end) - pos)
+        return found
+
+    def search(self, text: str, pos: int = 0, endpos: int | None = None) -> re.Match[str] | None:
+        end = len(text) if endpos is None else min(endpos, len(text))
+        return self._count(self.wrapped.search(text, pos, end), pos, end)
+
+    def match(self, text: str, pos: int = 0, endpos: int | None = None) -> re.Match[str] | None:
+        end = len(text) if endpos is None else min(endpos, len(text))
+        return self._count(self.wrapped.match(text, pos, end), pos, end)
+
+
+ADVERSARIAL = {
+    "whitespace-lines": lambda n: "x\n" + " \n" * n + "y",
+    "tab-lines-then-footer": lambda n: "x\n" + "\t \t\n" * n + "CONFIDENTIALITY",
+    "nested-forwards": lambda n: "---------- Forwarded message ---------\n" * n + "hi",
+    "forwards-between-text": lambda n: "Begin forwarded message:\nx\n" * n,
+    "original-message-lines": lambda n: "x\n-----Original Message-----\n" * n,
+    "on-lines-never-wrote": lambda n: "On a\n" * n,
+    "from-lines": lambda n: "From: a\n\n\n" * n,
+    "quoted-lines": lambda n: "> a\n" * n + "-- \n",
+    "signatures": lambda n: "x\n-- \n" * n,
+    "forwards-quotes-signatures": lambda n: "Begin forwarded message:\n> q\n-- \n" * n,
+}
+
+
+def _cleaning_work(text: str, monkeypatch: pytest.MonkeyPatch) -> tuple[int, int]:
+    """(characters handed to regular expressions, cleaning passes) for one clean_body."""
+    counter, passes = [0], [0]
+    for name in ("_FORWARD", "_FORWARD_HEADER", "_REPLY", "_OUTLOOK_REPLY", "_SIGNATURE",
+                 "_FOOTER", "_NON_SPACE"):
+        monkeypatch.setattr(clean_module, name, _Counting(getattr(clean_module, name), counter))
+    once = clean_module._clean_once
+
+    def counted(text: str) -> str:
+        passes[0] += 1
+        return once(text)
+
+    monkeypatch.setattr(clean_module, "_clean_once", counted)
+    clean_module.clean_body(text)
+    monkeypatch.undo()
+    return counter[0], passes[0]
+
+
+@pytest.mark.parametrize("make", ADVERSARIAL.values(), ids=list(ADVERSARIAL))
+def test_clean_body_is_linear(make: Callable[[int], str], monkeypatch: pytest.MonkeyPatch
+                              ) -> None:
+    """Timing-free: work is counted, not timed.  Ten times the input may cost ten
+    times the work (with slack), never a hundred times."""
+    small, large = make(1_000), make(10_000)
+    work_small, passes_small = _cleaning_work(small, monkeypatch)
+    work_large, passes_large = _cleaning_work(large, monkeypatch)
+    assert passes_small <= 4 and passes_large <= 4
+    assert work_large <= 25 * len(large)
+    assert work_large <= 12 * work_small + 1_000
+
+
+def test_no_pattern_rescans_blank_lines() -> None:
+    """Each search pattern is tried at every line start, so its leading whitespace
+    must stop at the line end; ``^\\s*`` would rescan all following blank lines."""
+    for name in ("_FORWARD", "_REPLY", "_OUTLOOK_REPLY", "_FOOTER"):
+        pattern = getattr(clean_module, name).pattern
+        assert pattern.startswith("^[^\\S\\n]*"), name
+        assert "\\n\\s*\\n" not in pattern, name
