@@ -13,8 +13,10 @@ __all__ = [
     "ModelError",
     "ModelIntegrityError",
     "ModelVersionError",
+    "OutputError",
     "ReboundError",
     "UntrustedModelError",
+    "WriteError",
 ]
 
 
@@ -48,3 +50,13 @@ class ModelVersionError(ModelError):
 
 class UntrustedModelError(ModelError, PermissionError):
     """A joblib model outside the package was loaded without ``trusted=True``."""
+
+
+class OutputError(ReboundError, ValueError):
+    """An output path rebound_nlp will not write: an unknown file type, a folder
+    that is missing or not writable, or something in the way that is not ours."""
+
+
+class WriteError(ReboundError, OSError):
+    """Writing an output failed part-way (disk full, a file-size limit); what was
+    at the path before is left as it was."""
