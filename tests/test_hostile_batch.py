@@ -110,7 +110,8 @@ def test_dates_out_of_range_become_missing_with_a_note(tmp_path: Path, year: str
     (None, ""),
     ("", ""),
     (float("nan"), ""),
-], ids=["words", "year-1", "past-9999-in-utc", "timestamp", "none", "empty", "nan"])
+    (["2024-09-02"], "is not a date"),
+], ids=["words", "year-1", "past-9999-in-utc", "timestamp", "none", "empty", "nan", "a-list"])
 def test_analyse_dates(date: object, note: str) -> None:
     table = analyse([{"body": REJECTION, "date": date}])
     assert (note in table["error"][0]) if note else table["error"][0] == ""

@@ -277,11 +277,13 @@ def _timestamp(value: Any) -> tuple[datetime | None, str]:
     pandas stores nanoseconds, so dates before 1677 or after 2262 (real spam
     has years 100 and 9999) do not fit; they are left empty with a note.
     """
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return None, ""
-    if isinstance(value, str) and not value.strip():
+    if value is None or (isinstance(value, str) and not value.strip()):
         return None, ""
     shown = safe_text(value.isoformat() if isinstance(value, datetime) else repr(value), 64)
+    if not pd.api.types.is_scalar(value):
+        return None, f"date {shown} is not a date; left empty"
+    if not isinstance(value, str) and pd.isna(value):
+        return None, ""
     out_of_range = f"date {shown} is outside the years 1677-2262 a table can hold; left empty"
     try:
         stamp = pd.to_datetime(value, utc=True)
