@@ -163,6 +163,15 @@ def test_symlink_inside_the_folder_is_fine(tmp_path: Path, saved: Path) -> None:
     assert load_model(folder, trusted=True).heads == load_model().heads
 
 
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes here")
+def test_named_pipe_in_a_model_folder_is_refused(tmp_path: Path, saved: Path) -> None:
+    folder = _copy(saved, tmp_path)
+    (folder / "layers.npz").unlink()
+    os.mkfifo(folder / "layers.npz")
+    with pytest.raises(ModelIntegrityError, match="not a regular file"):
+        load_model(folder, trusted=True)
+
+
 class _Payload:
     """A pickle that makes a folder when it is loaded: code run by unpickling."""
 

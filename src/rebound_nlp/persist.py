@@ -261,6 +261,9 @@ def _read_verified(directory: Path, name: str, digest: object) -> bytes:
     what is loaded later is exactly what was checked."""
     path = _inside(directory, name)
     try:
+        # Checked before opening too: opening a named pipe would wait forever.
+        if not stat.S_ISREG(path.stat().st_mode):
+            raise ModelIntegrityError(f"{directory / name} is not a regular file.")
         with path.open("rb") as fh:
             if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
                 raise ModelIntegrityError(f"{directory / name} is not a regular file.")
