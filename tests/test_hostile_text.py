@@ -133,6 +133,10 @@ def test_byte_order_marks_are_honoured(encoding: str) -> None:
     assert (subject, body) == ("", INVITE)
 
 
+def test_a_stray_byte_after_a_mark_is_replaced() -> None:
+    assert decode_bytes(b"\xff\xfe" + "Hi".encode("utf-16-le") + b"\x00", None) == "Hi\ufffd"
+
+
 def test_utf16_invitation_is_not_a_rejection() -> None:
     """The audit's probe: piped as UTF-16, an invitation scored 1.0 as a rejection."""
     subject, body = message_text(INVITE.encode("utf-16"))

@@ -71,9 +71,11 @@ def decode_bytes(data: bytes, charset: str | None, *, partial: bool = False) -> 
     """
     bom = bom_encoding(data)
     if bom is not None:
+        # The mark is the strongest evidence there is: a stray byte is replaced.
         data = data[bom[1]:]
-    candidates = (bom[0] if bom else None, _codec(charset), "utf-8", "windows-1252")
-    for candidate in candidates:
+        decoder = codecs.getincrementaldecoder(bom[0])(errors="replace")
+        return safe_text(decoder.decode(data, final=not partial))
+    for candidate in (_codec(charset), "utf-8", "windows-1252"):
         if not candidate:
             continue
         try:
