@@ -69,6 +69,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("rebound: interrupted", file=sys.stderr)
         return 130
     finally:
-        if in_main:
-            signal.signal(signal.SIGTERM, previous)
+        if in_main:  # None: a handler not set from Python; the default is the best guess
+            signal.signal(signal.SIGTERM, signal.SIG_DFL if previous is None else previous)
     return code
