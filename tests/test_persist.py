@@ -9,7 +9,12 @@ from pathlib import Path
 import pytest
 
 from rebound_nlp import advise, load_model
-from rebound_nlp.errors import ModelIntegrityError, ModelVersionError, UntrustedModelError
+from rebound_nlp.errors import (
+    ModelIntegrityError,
+    ModelVersionError,
+    OutputError,
+    UntrustedModelError,
+)
 
 BODY = "Thank you for your interest. Unfortunately the position has been filled."
 
@@ -86,12 +91,23 @@ def test_shipped_model_manifest_records_metrics() -> None:
     assert set(manifest["versions"]) >= {"scikit-learn", "spacy", "numpy"}
 
 
-def test_save_replaces_directory_atomically(tmp_path: Path) -> None:
-    target = tmp_path / "m"
-    target.mkdir()
-    (target / "stale.txt").write_text("old")
+def test_save_replaces_model_directory_atomically(saved: dict[str, Path],
+                                                  tmp_path: Path) -> None:
+    target = _copy(saved["joblib"], tmp_path)
     load_model().save(target, format="skops")
-    assert not (target / "stale.txt").exists()
+    assert json.loads((target / "manifest.json").read_text())["format"] == "skops"
+    assert not (target / "email.joblib").exists()
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
+
+
+def test_save_keeps_other_files_unless_forced(saved: dict[str, Path], tmp_path: Path) -> None:
+    target = _copy(saved["skops"], tmp_path)
+    (target / "notes.txt").write_text("mine")
+    with pytest.raises(OutputError, match=r"notes\.txt"):
+        load_model().save(target, format="skops")
+    assert (target / "notes.txt").read_text() == "mine"
+    load_model().save(target, format="skops", force=True)
+    assert not (target / "notes.txt").exists()
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
 
 

@@ -21,6 +21,7 @@ from rebound_nlp.advice import Advice, Feedback, empty_advice
 from rebound_nlp.decisions import OperatingPoints
 from rebound_nlp.labels import REASONS
 from rebound_nlp.strategy import rank_strategies
+from rebound_nlp.text import MAX_CHARS, MAX_HEADER_CHARS, safe_text
 
 if TYPE_CHECKING:
     from rebound_nlp.classify import Model, Prediction
@@ -103,6 +104,9 @@ class Analyzer:
                     raise TypeError(f"{name} must be a str, got {type(value).__name__}; "
                                     "decode bytes first or use analyse_mailbox() for raw "
                                     "email files.")
+        # Made safe once, here: feedback and evidence quote this text.
+        bodies = [safe_text(b, MAX_CHARS) for b in bodies]
+        subjects = [safe_text(s, MAX_HEADER_CHARS) for s in subjects]
         out: list[Advice | None] = [None if b.strip() else empty_advice() for b in bodies]
         todo = [k for k, a in enumerate(out) if a is None]
         docs = list(make_docs(bodies[k] for k in todo))
@@ -203,9 +207,10 @@ def advise(body: str, subject: str = "", *, model: Model | str | os.PathLike[str
     Parameters
     ----------
     body : str
-        The plain-text body.  Only the first 20,000 characters are analysed.
+        The plain-text body.  Only the first 20,000 characters are analysed;
+        lone surrogates read as U+FFFD (see :func:`rebound_nlp.text.safe_text`).
     subject : str, optional
-        The subject line.
+        The subject line; only its first 1,000 characters are read.
     model : Model or path-like, optional
         A model from :func:`load_model` or a model folder; the shipped one by default.
     trusted : bool, default False

@@ -21,16 +21,19 @@ import pandas as pd
 
 from rebound_nlp.advice import Advice
 from rebound_nlp.analyzer import Analyzer
+from rebound_nlp.errors import OutputError, WriteError
 from rebound_nlp.mail import iter_mailbox, parse_message
 from rebound_nlp.mail.employer import company_of, employer_of, role_of
 from rebound_nlp.mail.mailboxes import RawMessage
 from rebound_nlp.mail.parse import ParsedMessage
 from rebound_nlp.strategy import History
+from rebound_nlp.text import MAX_CHARS, MAX_HEADER_CHARS, MAX_MESSAGE_BYTES, safe_text
 
 if TYPE_CHECKING:
     from rebound_nlp.classify import Model
 
-__all__ = ["COLUMNS", "analyse", "analyse_mailbox", "company_of", "summarise", "write_table"]
+__all__ = ["COLUMNS", "analyse", "analyse_mailbox", "check_output", "company_of", "summarise",
+           "write_table"]
 
 COLUMNS = (
     "source", "message_id", "date", "sender", "subject", "kind", "is_rejection",
@@ -39,6 +42,11 @@ COLUMNS = (
     "company", "error", "role",
 )
 CHUNK = 128
+#: A chunk also ends once its messages hold this many bytes, so large messages
+#: spread over the workers and memory stays bounded.
+CHUNK_BYTES = 2 * MAX_MESSAGE_BYTES
+#: How often (seconds) a worker checks that the process that started it lives.
+_WATCH_PARENT = 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,16 +91,39 @@ def _set_strategies(row: dict[str, Any], strategies: Sequence[Any]) -> None:
     row["strategies"] = [s.number for s in strategies]
 
 
+def _advise(analyzer: Analyzer, texts: list[str], subjects: list[str]
+            ) -> list[Advice | Exception]:
+    """Advice for a chunk; should one message fail, the others still get
+    theirs and that message gets its exception (it becomes the row's error)."""
+    try:
+        return list(analyzer.analyse(texts, subjects))
+    except Exception:
+        pass
+    out: list[Advice | Exception] = []
+    for text, subject in zip(texts, subjects, strict=True):
+        try:
+            out += analyzer.analyse([text], [subject])
+        except Exception as exc:
+            out.append(exc)
+    return out
+
+
 def _analyse_parsed(items: Sequence[tuple[str, ParsedMessage]], analyzer: Analyzer
                     ) -> list[_Row]:
     rows = [_empty_row(source, parsed) for source, parsed in items]
     todo = [k for k, (_, parsed) in enumerate(items) if parsed.body.strip()]
     out = [_Row(row, None) for row in rows]
-    advice = analyzer.analyse([items[k][1].body for k in todo],
-                              [items[k][1].subject for k in todo])
-    for k, a in zip(todo, advice, strict=True):
-        _fill(rows[k], a)
-        out[k] = _Row(rows[k], a if a.is_rejection else None)
+    if not todo:
+        return out
+    found = _advise(analyzer, [items[k][1].body for k in todo],
+                    [items[k][1].subject for k in todo])
+    for k, advice in zip(todo, found, strict=True):
+        if isinstance(advice, Exception):
+            rows[k]["error"] = safe_text(f"analysis failed: {type(advice).__name__}: {advice}",
+                                         MAX_HEADER_CHARS)
+            continue
+        _fill(rows[k], advice)
+        out[k] = _Row(rows[k], advice if advice.is_rejection else None)
     return out
 
 
@@ -107,25 +138,63 @@ def _analyse_raw(chunk: Sequence[RawMessage], analyzer: Analyzer | None = None) 
 _WORKER_ANALYZER: Analyzer | None = None
 
 
-def _init_worker(analyzer: Analyzer) -> None:
-    global _WORKER_ANALYZER
-    _WORKER_ANALYZER = analyzer
-
-
 def _worker_analyzer() -> Analyzer:
     assert _WORKER_ANALYZER is not None, "worker started without an analyzer"
     return _WORKER_ANALYZER
 
 
-def _chunks(messages: Iterable[RawMessage], size: int) -> Iterator[list[RawMessage]]:
+def _chunks(messages: Iterable[RawMessage], size: int, max_bytes: int | None = None
+            ) -> Iterator[list[RawMessage]]:
+    """Chunks of at most ``size`` messages and about ``max_bytes`` bytes."""
+    limit = CHUNK_BYTES if max_bytes is None else max_bytes
     chunk: list[RawMessage] = []
+    held = 0
     for message in messages:
         chunk.append(message)
-        if len(chunk) == size:
+        held += len(message[1] or b"")
+        if len(chunk) == size or held >= limit:
             yield chunk
-            chunk = []
+            chunk, held = [], 0
     if chunk:
         yield chunk
+
+
+def _worker_init(parent: int, analyzer: Analyzer) -> None:
+    """Give a worker the parent's analyzer and tie its life to the parent.
+
+    On Linux the kernel kills the worker when its parent dies, however it dies
+    (SIGKILL included); elsewhere, and as a second line, a thread checks the
+    parent every second.  Ctrl-C is for the parent alone, which then stops
+    the pool.
+    """
+    import signal
+    import sys
+    import threading
+
+    global _WORKER_ANALYZER
+    _WORKER_ANALYZER = analyzer
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if sys.platform.startswith("linux"):
+        import contextlib
+        import ctypes
+
+        pr_set_pdeathsig = 1
+        # Without prctl in this C library, the thread below does the job alone.
+        with contextlib.suppress(AttributeError, OSError):
+            ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL)
+    # The parent may have died before the line above took effect.
+    if os.getppid() != parent:
+        os._exit(1)
+    threading.Thread(target=_watch_parent, args=(parent,), daemon=True,
+                     name="rebound-watch-parent").start()
+
+
+def _watch_parent(parent: int) -> None:
+    import time
+
+    while os.getppid() == parent:
+        time.sleep(_WATCH_PARENT)
+    os._exit(1)
 
 
 def _run(chunks: Iterator[list[RawMessage]], jobs: int, analyzer: Analyzer
@@ -134,10 +203,11 @@ def _run(chunks: Iterator[list[RawMessage]], jobs: int, analyzer: Analyzer
         for chunk in chunks:
             yield _analyse_raw(chunk, analyzer)
         return
-    # Workers get the parent's analyzer (its weights, no files re-read); bounded
-    # look-ahead keeps memory flat however large the mailbox is.
-    with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker,
-                             initargs=(analyzer,)) as pool:
+    # Workers get the parent's analyzer: its weights, no model files read again.
+    pool = ProcessPoolExecutor(max_workers=jobs, initializer=_worker_init,
+                               initargs=(os.getpid(), analyzer))
+    try:
+        # Bounded look-ahead keeps memory flat however large the mailbox is.
         pending: deque[Future[list[_Row]]] = deque()
         for chunk in chunks:
             pending.append(pool.submit(_analyse_raw, chunk))
@@ -145,6 +215,11 @@ def _run(chunks: Iterator[list[RawMessage]], jobs: int, analyzer: Analyzer
                 yield pending.popleft().result()
         while pending:
             yield pending.popleft().result()
+    except BaseException:
+        # Interrupted or abandoned: drop the queued chunks instead of analysing them.
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
 
 
 def _apply_history(rows: list[_Row]) -> None:
@@ -177,9 +252,45 @@ def _flag_duplicates(rows: list[_Row]) -> None:
         first.setdefault(mid, row.fields["source"])
 
 
+def _note(row: dict[str, Any], note: str) -> None:
+    row["error"] = "; ".join(filter(None, (row["error"], note)))
+
+
+def _timestamp(value: Any) -> tuple[datetime | None, str]:
+    """``value`` as a UTC datetime a table can hold, or ``None`` and why not.
+
+    pandas stores nanoseconds, so dates before 1677 or after 2262 (real spam
+    has years 100 and 9999) do not fit; they are left empty with a note.
+    """
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None, ""
+    shown = safe_text(value.isoformat() if isinstance(value, datetime) else repr(value), 64)
+    if not pd.api.types.is_scalar(value):
+        return None, f"date {shown} is not a date; left empty"
+    if not isinstance(value, str) and pd.isna(value):
+        return None, ""
+    out_of_range = f"date {shown} is outside the years 1677-2262 a table can hold; left empty"
+    try:
+        stamp = pd.to_datetime(value, utc=True)
+    except (pd.errors.OutOfBoundsDatetime, OverflowError, NotImplementedError):
+        return None, out_of_range
+    except (ValueError, TypeError):
+        return None, f"date {shown} is not a date; left empty"
+    if pd.isna(stamp):
+        return None, ""
+    try:
+        return pd.Timestamp(stamp).as_unit("ns").to_pydatetime(), ""
+    except (pd.errors.OutOfBoundsDatetime, OverflowError):
+        return None, out_of_range
+
+
 def _frame(rows: list[_Row]) -> pd.DataFrame:
-    _apply_history(rows)
     _flag_duplicates(rows)
+    for row in rows:
+        row.fields["date"], note = _timestamp(row.fields["date"])
+        if note:
+            _note(row.fields, note)
+    _apply_history(rows)
     df = pd.DataFrame([r.fields for r in rows], columns=list(COLUMNS))
     df["date"] = pd.to_datetime(df["date"], utc=True).astype("datetime64[ns, UTC]")
     df["strategy"] = df["strategy"].astype("Int64")
@@ -273,20 +384,30 @@ def analyse(emails: Iterable[str] | pd.DataFrame | Iterable[dict[str, Any]], *,
         if not isinstance(rec, dict) or not isinstance(rec.get("body"), str):
             raise TypeError(f"email {i}: expected a str or a record with a str 'body', "
                             f"got {type(rec).__name__}")
-        raw_date = rec.get("date")
-        date = pd.to_datetime(raw_date, utc=True) if raw_date else None
-        items.append((str(rec.get("source", i)), ParsedMessage(
-            message_id=str(rec.get("message_id") or ""),
-            date=None if date is None or pd.isna(date) else date.to_pydatetime(),
-            sender=str(rec.get("sender") or ""),
-            subject=str(rec.get("subject") or ""),
-            body=rec["body"],
-            error="" if rec["body"].strip() else "empty body",
+        # Text is made safe here, once: it goes on to spaCy and into the table.
+        body = safe_text(rec["body"], MAX_CHARS)
+        date, note = _timestamp(rec.get("date"))
+        items.append((_field(rec, "source", i), ParsedMessage(
+            message_id=_field(rec, "message_id"),
+            date=date,
+            sender=_field(rec, "sender"),
+            subject=_field(rec, "subject"),
+            body=body,
+            error="; ".join(filter(None, ("" if body.strip() else "empty body", note))),
         )))
     rows: list[_Row] = []
     for start in range(0, len(items), CHUNK):
         rows += _analyse_parsed(items[start:start + CHUNK], analyzer)
     return _frame(rows)
+
+
+def _field(record: dict[str, Any], name: str, default: object = "") -> str:
+    """A record's header-like field as safe text; missing values (None, NaN) are ''."""
+    value = record.get(name, default)
+    if value is None or (not isinstance(value, str) and pd.api.types.is_scalar(value)
+                         and pd.isna(value)):
+        return ""
+    return safe_text(str(value), MAX_HEADER_CHARS)
 
 
 def summarise(table: pd.DataFrame) -> str:
@@ -317,23 +438,24 @@ def _json_value(value: Any) -> Any:
     raise TypeError(f"cannot write {type(value).__name__} to JSON")
 
 
-def write_table(table: pd.DataFrame, path: str | os.PathLike[str]) -> None:
-    """Write the table as .csv, .jsonl or .parquet (parquet needs pyarrow)."""
-    import json
+_SUFFIXES = (".csv", ".jsonl", ".parquet")
 
+
+def check_output(path: str | os.PathLike[str]) -> Path:
+    """Check that :func:`write_table` can write ``path``, before any work is done.
+
+    Raises
+    ------
+    OutputError
+        An unknown suffix, a folder that is missing or not writable, or a folder at ``path``.
+    MissingDependencyError
+        ``.parquet`` without pyarrow.
+    """
     p = Path(path)
     suffix = p.suffix.lower()
-    if suffix == ".csv":
-        out = table.copy()
-        for col in ("feedback", "reasons", "strategies"):
-            out[col] = [json.dumps(v) for v in out[col]]
-        out.to_csv(p, index=False)
-    elif suffix == ".jsonl":
-        # json.dumps keeps every digit; DataFrame.to_json rounds to 10.
-        with p.open("w", encoding="utf-8") as fh:
-            for record in table.to_dict("records"):
-                fh.write(json.dumps(record, default=_json_value, ensure_ascii=False) + "\n")
-    elif suffix == ".parquet":
+    if suffix not in _SUFFIXES:
+        raise OutputError(f"{p}: unknown output type {suffix!r}; use .csv, .jsonl or .parquet.")
+    if suffix == ".parquet":
         try:
             import pyarrow  # noqa: F401
         except ImportError as exc:
@@ -342,6 +464,52 @@ def write_table(table: pd.DataFrame, path: str | os.PathLike[str]) -> None:
             raise MissingDependencyError(
                 "Writing parquet needs pyarrow: pip install 'rebound-nlp[parquet]'."
             ) from exc
-        table.to_parquet(p, index=False)
-    else:
-        raise ValueError(f"{p}: unknown output type {suffix!r}; use .csv, .jsonl or .parquet.")
+    folder = Path(os.path.realpath(p)).parent
+    if not folder.is_dir():
+        raise OutputError(f"cannot write {p}: the folder {folder} does not exist; create it "
+                          "first or choose another path.")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise OutputError(f"cannot write {p}: the folder {folder} is not writable.")
+    if p.is_dir():
+        raise OutputError(f"cannot write {p}: it is a folder; give a file name such as "
+                          f"{p / ('table' + suffix)}.")
+    return p
+
+
+def write_table(table: pd.DataFrame, path: str | os.PathLike[str]) -> None:
+    """Write the table as .csv, .jsonl or .parquet (parquet needs pyarrow).
+
+    The table goes to a temporary file beside ``path`` that replaces it once
+    complete: an error or an interruption leaves what was at ``path`` as it was.
+
+    Raises
+    ------
+    OutputError
+        ``path`` cannot be written (see :func:`check_output`); nothing was written.
+    WriteError
+        Writing failed part-way (disk full, file-size limit); ``path`` is unchanged.
+    """
+    import json
+
+    from rebound_nlp.files import atomic_path
+
+    p = check_output(path)
+    suffix = p.suffix.lower()
+    try:
+        with atomic_path(p) as tmp:
+            if suffix == ".csv":
+                out = table.copy()
+                for col in ("feedback", "reasons", "strategies"):
+                    out[col] = [json.dumps(v) for v in out[col]]
+                out.to_csv(tmp, index=False)
+            elif suffix == ".jsonl":
+                # json.dumps keeps every digit; DataFrame.to_json rounds to 10.
+                with tmp.open("w", encoding="utf-8") as fh:
+                    for record in table.to_dict("records"):
+                        fh.write(json.dumps(record, default=_json_value, ensure_ascii=False)
+                                 + "\n")
+            else:
+                table.to_parquet(tmp, index=False)
+    except OSError as exc:
+        raise WriteError(f"could not write {p}: {exc.strerror or exc}; what was there before "
+                         "is unchanged.") from exc

@@ -187,16 +187,19 @@ class Model:
         return tuple(self._sentence_layer.columns)
 
     def save(self, directory: str | os.PathLike[str], *,
-             format: Literal["joblib", "skops"] = "joblib") -> Path:
+             format: Literal["joblib", "skops"] = "joblib", force: bool = False) -> Path:
         """Write the model, its ``manifest.json`` and ``MODEL_CARD.md`` to ``directory``.
 
-        The directory is replaced atomically.  ``format="skops"`` writes files
-        that :func:`~rebound_nlp.load_model` reads without running code.
+        The directory is replaced atomically, and only if it is a model
+        directory (or, with ``force``, a file or a model directory holding
+        other files; see :func:`~rebound_nlp.persist.check_target`).
+        ``format="skops"`` writes files that :func:`~rebound_nlp.load_model`
+        reads without running code.
         """
         from rebound_nlp.card import render_model_card
         from rebound_nlp.persist import save_model
 
-        return save_model(self, directory, format=format,
+        return save_model(self, directory, format=format, force=force,
                           extra_files={"MODEL_CARD.md": render_model_card})
 
     @cached_property

@@ -13,9 +13,11 @@ __all__ = [
     "ModelError",
     "ModelIntegrityError",
     "ModelVersionError",
+    "OutputError",
     "ReboundError",
     "TableError",
     "UntrustedModelError",
+    "WriteError",
 ]
 
 
@@ -53,3 +55,13 @@ class TableError(ReboundError, ValueError):
 
 class UntrustedModelError(ModelError, PermissionError):
     """A joblib model outside the package was loaded without ``trusted=True``."""
+
+
+class OutputError(ReboundError, ValueError):
+    """An output path rebound_nlp will not write: an unknown file type, a folder
+    that is missing or not writable, or something in the way that is not ours."""
+
+
+class WriteError(ReboundError, OSError):
+    """Writing an output failed part-way (disk full, a file-size limit); what was
+    at the path before is left as it was."""

@@ -11,12 +11,15 @@ from __future__ import annotations
 
 import hashlib
 import importlib.resources
+import io
 import json
 import os
 import platform
 import shutil
+import stat
 import tempfile
 import threading
+import zipfile
 from collections.abc import Callable
 from contextlib import ExitStack
 from pathlib import Path
@@ -29,11 +32,12 @@ from rebound_nlp.errors import (
     ModelError,
     ModelIntegrityError,
     ModelVersionError,
+    OutputError,
     UntrustedModelError,
 )
 from rebound_nlp.linear import LinearLayer
 
-__all__ = ["FORMAT_VERSION", "SKOPS_TRUSTED_TYPES", "load_model", "save_model"]
+__all__ = ["FORMAT_VERSION", "SKOPS_TRUSTED_TYPES", "check_target", "load_model", "save_model"]
 
 FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
@@ -68,9 +72,6 @@ def _sha256(path: Path) -> str:
 def _write_npz(path: Path, arrays: dict[str, np.ndarray]) -> None:
     """Like ``np.savez_compressed``, but byte-for-byte reproducible (fixed
     zip timestamps) and without pickles."""
-    import io
-    import zipfile
-
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for name in sorted(arrays):
             buffer = io.BytesIO()
@@ -98,23 +99,105 @@ def _minor(v: str) -> tuple[str, ...]:
     return tuple(v.split(".")[:2])
 
 
+def _manifest_of(directory: Path) -> dict[str, Any] | None:
+    """The manifest of a model folder, or ``None`` if ``directory`` is not one."""
+    path = directory / MANIFEST
+    if directory.is_symlink() or not path.is_file():
+        return None
+    try:
+        manifest = json.loads(path.read_bytes())
+    except (OSError, ValueError):  # ValueError: bad JSON or bad UTF-8
+        return None
+    if not isinstance(manifest, dict) or "format_version" not in manifest:
+        return None
+    return manifest
+
+
+def check_target(directory: str | os.PathLike[str], *, force: bool = False) -> Path:
+    """Check that a model may be saved to ``directory``, before any work is done.
+
+    A path that does not exist, an empty folder and a model folder (one with
+    our ``manifest.json``) may be written; a model folder that holds other
+    files too, or a file, only with ``force``.  Any other folder is never
+    replaced: its files are not ours.
+
+    Raises
+    ------
+    OutputError
+        ``directory`` holds something that saving would destroy.
+    """
+    target = Path(directory)
+    if not os.path.lexists(target):
+        parent = next((p for p in target.absolute().parents if p.exists()), None)
+        if parent is not None and not parent.is_dir():
+            raise OutputError(f"cannot save a model to {target}: {parent} is a file.")
+        return target
+    if target.is_symlink() or not target.is_dir():
+        if force:
+            return target
+        raise OutputError(
+            f"{target} exists and is not a model folder; saving there would replace it. "
+            "Choose another path, or pass --force (force=True) to replace it.")
+    try:
+        entries = {entry.name for entry in os.scandir(target)}
+    except OSError as exc:
+        raise OutputError(f"cannot save a model to {target}: {exc.strerror or exc}.") from exc
+    if not entries:
+        return target
+    manifest = _manifest_of(target)
+    if manifest is None:
+        raise OutputError(
+            f"{target} is a folder that holds no model ({MANIFEST} is missing or not ours), "
+            "so rebound will not replace it, even with --force. Choose a new or empty folder.")
+    files = manifest.get("files")
+    ours = {MANIFEST, "MODEL_CARD.md", *(files if isinstance(files, dict) else ())}
+    others = sorted(entries - ours)
+    if others and not force:
+        shown = ", ".join(others[:5]) + (", ..." if len(others) > 5 else "")
+        raise OutputError(
+            f"{target} is a model folder but also holds {shown}, which saving would delete. "
+            "Move them away, or pass --force (force=True) to replace the folder anyway.")
+    return target
+
+
+def _replace(tmp: Path, target: Path) -> None:
+    """Put ``tmp`` at ``target``, moving what was there aside first and deleting
+    it last; should the move fail, the old one is put back."""
+    if not os.path.lexists(target):
+        tmp.rename(target)
+        return
+    trash = Path(tempfile.mkdtemp(prefix=f".{target.name}-old-", dir=target.parent))
+    try:
+        target.rename(trash / target.name)
+        try:
+            tmp.rename(target)
+        except BaseException:
+            (trash / target.name).rename(target)
+            raise
+    finally:
+        shutil.rmtree(trash, ignore_errors=True)
+
+
 def save_model(
     model: Model,
     directory: str | os.PathLike[str],
     *,
     format: Literal["joblib", "skops"] = "joblib",
     extra_files: dict[str, Callable[[dict[str, Any]], str]] | None = None,
+    force: bool = False,
 ) -> Path:
     """Write ``model`` to ``directory`` atomically and return its path.
 
     Files are written to a temporary folder beside the target and moved into
     place at the end, so a failure never leaves a half-written model.
     ``extra_files`` maps file names to functions of the manifest that return
-    their text (the model card).
+    their text (the model card).  What may be replaced is decided by
+    :func:`check_target`: a model folder, or with ``force`` a file or a model
+    folder with other files in it; never another folder.
     """
     if format not in ("joblib", "skops"):
         raise ValueError(f"format must be 'joblib' or 'skops', got {format!r}")
-    target = Path(directory)
+    target = check_target(directory, force=force)
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
     tmp.chmod(0o755)
@@ -131,8 +214,6 @@ def save_model(
 
                 joblib.dump(obj, path, compress=3)
             else:
-                import zipfile
-
                 import skops.io as sio
 
                 sio.dump(obj, path, compression=zipfile.ZIP_DEFLATED, compresslevel=6)
@@ -151,17 +232,53 @@ def save_model(
         (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
         for name, render in (extra_files or {}).items():
             (tmp / name).write_text(render(manifest))
-        if target.exists():
-            old = target.with_name(f".{target.name}-old")
-            shutil.rmtree(old, ignore_errors=True)
-            target.rename(old)
-            tmp.rename(target)
-            shutil.rmtree(old)
-        else:
-            tmp.rename(target)
+        _replace(tmp, target)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return target
+
+
+def _inside(directory: Path, name: str) -> Path:
+    """``directory / name``, refused unless it is a plain file name whose real
+    path (symbolic links followed) lies inside ``directory``."""
+    if not isinstance(name, str) or not name or name in (".", "..") or "/" in name \
+            or "\\" in name or "\0" in name:
+        raise ModelIntegrityError(
+            f"{directory}/{MANIFEST} names the file {name!r}; expected a plain file name "
+            "inside the model folder.")
+    path = directory / name
+    root = directory.resolve()
+    real = path.resolve()
+    if real.parent != root:
+        raise ModelIntegrityError(
+            f"{path} leads outside the model folder (to {real}); a model's files must lie "
+            "inside its folder. Restore the file or retrain the model.")
+    return real
+
+
+def _read_verified(directory: Path, name: str, digest: object) -> bytes:
+    """The bytes of one model file, read once and checked against its sha256:
+    what is loaded later is exactly what was checked."""
+    path = _inside(directory, name)
+    try:
+        # Checked before opening too: opening a named pipe would wait forever.
+        if not stat.S_ISREG(path.stat().st_mode):
+            raise ModelIntegrityError(f"{directory / name} is not a regular file.")
+        with path.open("rb") as fh:
+            if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
+                raise ModelIntegrityError(f"{directory / name} is not a regular file.")
+            data = fh.read()
+    except FileNotFoundError:
+        raise ModelIntegrityError(
+            f"{directory / name} is missing; the model directory is incomplete.") from None
+    except OSError as exc:
+        raise ModelIntegrityError(
+            f"{directory / name} cannot be read: {exc.strerror or exc}.") from exc
+    if hashlib.sha256(data).hexdigest() != digest:
+        raise ModelIntegrityError(
+            f"{directory / name} does not match the sha256 in {MANIFEST}: the file was altered "
+            "or corrupted. Restore it or retrain the model.")
+    return data
 
 
 def read_manifest(directory: Path) -> dict[str, Any]:
@@ -172,18 +289,29 @@ def read_manifest(directory: Path) -> dict[str, Any]:
             f"{directory} has no {MANIFEST}; expected a directory written by Model.save()."
         )
     try:
-        manifest: dict[str, Any] = json.loads(path.read_text())
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        manifest = json.loads(_inside(directory, MANIFEST).read_bytes())
+    except (ValueError, OSError) as exc:  # ValueError: bad JSON or bad UTF-8
         raise ModelIntegrityError(f"{path} is not valid JSON: {exc}") from exc
+    if not isinstance(manifest, dict):
+        raise ModelIntegrityError(
+            f"{path} holds a JSON {type(manifest).__name__}; expected an object as "
+            "Model.save() writes it. Restore the file or retrain the model.")
     version = manifest.get("format_version")
     if version != FORMAT_VERSION:
         raise ModelVersionError(
             f"{directory} has model format version {version!r}; this rebound_nlp reads "
             f"version {FORMAT_VERSION}. Retrain it with `rebound train` or upgrade rebound_nlp."
         )
+    fmt = manifest.get("format")
+    if fmt not in ("joblib", "skops"):
+        raise ModelVersionError(
+            f"{directory} has unknown model format {fmt!r}; expected 'joblib' or 'skops'.")
+    versions = manifest.get("versions")
+    if not isinstance(versions, dict):
+        raise ModelIntegrityError(f"{path} has no 'versions' object; retrain the model.")
     from importlib.metadata import version as installed
 
-    trained = manifest.get("versions", {}).get("scikit-learn", "")
+    trained = str(versions.get("scikit-learn", ""))
     here = installed("scikit-learn")
     if _minor(trained) != _minor(here):
         raise ModelVersionError(
@@ -194,29 +322,22 @@ def read_manifest(directory: Path) -> dict[str, Any]:
     return manifest
 
 
-def _verify(directory: Path, manifest: dict[str, Any]) -> None:
-    files = manifest.get("files") or {}
-    expected = {f"{p}.{manifest.get('format')}" for p in _PARTS} | {LAYERS}
-    if set(files) != expected:
+def _verify(directory: Path, manifest: dict[str, Any]) -> dict[str, bytes]:
+    """Every file the manifest lists, read once and checked, by name."""
+    files = manifest.get("files")
+    expected = {f"{p}.{manifest['format']}" for p in _PARTS} | {LAYERS}
+    if not isinstance(files, dict) or set(files) != expected:
+        listed = sorted(files) if isinstance(files, dict) else files
         raise ModelIntegrityError(
-            f"{directory}/{MANIFEST} lists {sorted(files)}; expected {sorted(expected)}."
+            f"{directory}/{MANIFEST} lists {listed!r}; expected {sorted(expected)}."
         )
-    for name, digest in files.items():
-        path = directory / name
-        if not path.is_file():
-            raise ModelIntegrityError(f"{path} is missing; the model directory is incomplete.")
-        if _sha256(path) != digest:
-            raise ModelIntegrityError(
-                f"{path} does not match the sha256 in {MANIFEST}: the file was altered or "
-                "corrupted. Restore it or retrain the model."
-            )
+    return {name: _read_verified(directory, name, digest) for name, digest in files.items()}
 
 
 def _load_dir(directory: Path, *, trusted: bool, packaged: bool) -> Model:
     if not directory.is_dir():
         raise ModelError(f"{directory} is not a directory; expected a model directory.")
     manifest = read_manifest(directory)
-    _verify(directory, manifest)
     fmt = manifest["format"]
     if fmt == "joblib" and not (trusted or packaged):
         raise UntrustedModelError(
@@ -224,28 +345,32 @@ def _load_dir(directory: Path, *, trusted: bool, packaged: bool) -> Model:
             "with trusted=True only if you trust its author, or ask for the skops "
             "format (Model.save(dir, format='skops'))."
         )
+    # Hashed and later loaded from the same bytes: a file swapped after this
+    # check is never read.
+    data = _verify(directory, manifest)
     if fmt == "skops":
         import skops.io as sio
 
         for name in _PARTS:
-            path = directory / f"{name}.{fmt}"
-            untrusted = [
-                t for t in sio.get_untrusted_types(file=path) if t not in SKOPS_TRUSTED_TYPES
-            ]
+            untrusted = [t for t in sio.get_untrusted_types(data=data[f"{name}.{fmt}"])
+                         if t not in SKOPS_TRUSTED_TYPES]
             if untrusted:
                 raise UntrustedModelError(
-                    f"{path} holds types rebound_nlp does not trust: {untrusted}."
+                    f"{directory / f'{name}.{fmt}'} holds types rebound_nlp does not trust: "
+                    f"{untrusted}."
                 )
-    elif fmt != "joblib":
-        raise ModelVersionError(f"{directory} has unknown model format {fmt!r}.")
     # The stacked weights are plain arrays: enough to predict, and safe to read.
-    with np.load(directory / LAYERS, allow_pickle=False) as npz:
-        arrays = dict(npz)
+    try:
+        with np.load(io.BytesIO(data.pop(LAYERS)), allow_pickle=False) as npz:
+            arrays = dict(npz)
+    except (ValueError, OSError, zipfile.BadZipFile) as exc:
+        raise ModelIntegrityError(f"{directory / LAYERS} cannot be read: {exc}") from exc
+    parts = {name: data[f"{name}.{fmt}"] for name in _PARTS}
 
     def load_estimators() -> tuple[Any, dict[str, Any], Any, dict[str, Any]]:
-        parts = {name: _read_part(directory / f"{name}.{fmt}", fmt) for name in _PARTS}
-        return (parts["email"]["vectorizer"], parts["email"]["heads"],
-                parts["sentences"]["vectorizer"], parts["sentences"]["heads"])
+        loaded = {name: _read_part(raw, fmt) for name, raw in parts.items()}
+        return (loaded["email"]["vectorizer"], loaded["email"]["heads"],
+                loaded["sentences"]["vectorizer"], loaded["sentences"]["heads"])
 
     return Model.from_layers(
         LinearLayer.from_arrays(arrays, "email."),
@@ -255,14 +380,15 @@ def _load_dir(directory: Path, *, trusted: bool, packaged: bool) -> Model:
     )
 
 
-def _read_part(path: Path, fmt: str) -> Any:
+def _read_part(data: bytes, fmt: str) -> Any:
+    """Unpickle (joblib) or load (skops) one part from its verified bytes."""
     if fmt == "joblib":
         import joblib
 
-        return joblib.load(path)
+        return joblib.load(io.BytesIO(data))
     import skops.io as sio
 
-    return sio.load(path, trusted=SKOPS_TRUSTED_TYPES)
+    return sio.loads(data, trusted=SKOPS_TRUSTED_TYPES)
 
 
 def _load_packaged() -> Model:

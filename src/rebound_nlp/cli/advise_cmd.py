@@ -60,12 +60,15 @@ def format_advice(a: Advice) -> str:
 
 def run(args: argparse.Namespace) -> int:
     from rebound_nlp.mail import message_text
+    from rebound_nlp.text import MAX_MESSAGE_BYTES
 
+    # No more is analysed than the start of a message: read no more than that.
     if args.file == "-":
-        raw = sys.stdin.buffer.read()
+        raw = sys.stdin.buffer.read(MAX_MESSAGE_BYTES)
     else:
         try:
-            raw = Path(args.file).read_bytes()
+            with Path(args.file).open("rb") as fh:
+                raw = fh.read(MAX_MESSAGE_BYTES)
         except OSError as exc:
             print(f"rebound advise: cannot read {args.file}: {exc.strerror}", file=sys.stderr)
             return 2

@@ -6,6 +6,8 @@ import argparse
 import sys
 from typing import Any
 
+from rebound_nlp.cli.common import positive_int
+
 
 def add_parser(sub: Any) -> None:
     p = sub.add_parser(
@@ -19,7 +21,7 @@ def add_parser(sub: Any) -> None:
     )
     p.add_argument("path", help="an mbox file, a Maildir, a folder of .eml files or one .eml")
     p.add_argument("-o", "--output", help="write the table: .csv, .jsonl or .parquet")
-    p.add_argument("--jobs", type=int, default=1, help="worker processes (default 1)")
+    p.add_argument("--jobs", type=positive_int, default=1, help="worker processes (default 1)")
     p.add_argument("--rejections-only", action="store_true", help="keep rejections only")
     p.add_argument("--model", help="model folder (default: the shipped model)")
     p.add_argument("--trusted", action="store_true",
@@ -29,8 +31,10 @@ def add_parser(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from rebound_nlp.batch import analyse_mailbox, summarise, write_table
+    from rebound_nlp.batch import analyse_mailbox, check_output, summarise, write_table
 
+    if args.output:
+        check_output(args.output)  # before the analysis, not after it
     progress = not args.no_progress and sys.stderr.isatty()
     table = analyse_mailbox(args.path, jobs=args.jobs, progress=progress, model=args.model,
                             trusted=args.trusted)

@@ -20,7 +20,8 @@ def add_parser(sub: Any) -> None:
     p.add_argument("--model", help="model directory (default: the shipped model)")
     p.add_argument("--trusted", action="store_true",
                    help="allow a joblib model directory (joblib runs code when loaded)")
-    p.add_argument("--split", default="test", help="which split to use; 'all' for every row")
+    p.add_argument("--split", default="test", choices=("train", "test", "all"),
+                   help="which split to use; 'all' for every row")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
     p.set_defaults(run=run)
 

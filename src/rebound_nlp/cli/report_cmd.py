@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 from typing import Any
+
+from rebound_nlp.cli.common import UsageError, positive_int
 
 
 def add_parser(sub: Any) -> None:
@@ -21,7 +24,7 @@ def add_parser(sub: Any) -> None:
     p.add_argument("path", help="an mbox file, a Maildir, a folder of .eml files or one .eml")
     p.add_argument("-o", "--output", default="report.html",
                    help="the HTML file to write (default report.html)")
-    p.add_argument("--jobs", type=int, default=1, help="worker processes (default 1)")
+    p.add_argument("--jobs", type=positive_int, default=1, help="worker processes (default 1)")
     p.add_argument("--no-answer-days", type=float, default=30, metavar="DAYS",
                    help="days of silence after which an application counts as unanswered "
                    "(default 30)")
@@ -35,13 +38,15 @@ def add_parser(sub: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     from rebound_nlp.report import report_mailbox
 
+    folder = Path(args.output).resolve().parent
+    if not folder.is_dir():  # checked before the analysis, not after it
+        raise UsageError(f"cannot write {args.output}: the folder {folder} does not exist; "
+                         "create the folder first or choose another path")
+    if args.no_answer_days < 0:
+        raise UsageError("--no-answer-days must be 0 or more")
     progress = not args.no_progress and sys.stderr.isatty()
-    try:
-        path = report_mailbox(args.path, args.output, jobs=args.jobs, progress=progress,
-                              no_answer_days=args.no_answer_days, model=args.model,
-                              trusted=args.trusted)
-    except FileNotFoundError as exc:
-        print(f"rebound report: {exc}", file=sys.stderr)
-        return 2
+    path = report_mailbox(args.path, args.output, jobs=args.jobs, progress=progress,
+                          no_answer_days=args.no_answer_days, model=args.model,
+                          trusted=args.trusted)
     print(f"wrote {path}")
     return 0

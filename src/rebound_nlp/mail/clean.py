@@ -11,21 +11,28 @@ import re
 
 __all__ = ["clean_body", "html_to_text"]
 
+# Every pattern below is tried at each line start, so none may run on across
+# lines before its first fixed character: a leading ``\s*`` would rescan every
+# following blank line from every line start (quadratic in blank lines).  ``_H``
+# is whitespace except the line break, and matches start after the indentation
+# (:func:`_block_start` finds where the blank lines before a match begin).
+_H = r"[^\S\n]*"
 _FORWARD = re.compile(
-    r"^\s*(?:-{2,}\s*(?:Forwarded message|Original Message)\s*-{2,}|Begin forwarded message:)"
-    r"\s*$",
+    rf"^{_H}(?:-{{2,}}\s*(?:Forwarded message|Original Message)\s*-{{2,}}"
+    rf"|Begin forwarded message:){_H}$",
     re.IGNORECASE | re.MULTILINE,
 )
 _FORWARD_HEADER = re.compile(r"^\s*\**(?:From|Date|Sent|Subject|To|Cc)\**:", re.IGNORECASE)
 _REPLY = re.compile(
-    r"^\s*(?:On\s(?:(?!\n\s*\n).){0,300}?wrote:|-{2,}\s*Original Message\s*-{2,})\s*$",
+    rf"^{_H}(?:On\s(?:(?!\n{_H}\n).){{0,300}}?wrote:|-{{2,}}\s*Original Message\s*-{{2,}}){_H}$",
     re.IGNORECASE | re.MULTILINE | re.DOTALL,
 )
-_OUTLOOK_REPLY = re.compile(r"^\s*From:\s.+\n\s*(?:Sent|Date):\s.+\n", re.MULTILINE)
+_OUTLOOK_REPLY = re.compile(rf"^{_H}From:\s.+\n\s*(?:Sent|Date):\s.+\n", re.MULTILINE)
 _SIGNATURE = re.compile(r"^-- ?$", re.MULTILINE)
+_NON_SPACE = re.compile(r"\S")
 _CELL_END = re.compile(r"</t[dh]\s*>", re.IGNORECASE)
 _FOOTER = re.compile(
-    r"^\s*(?:CONFIDENTIALITY|DISCLAIMER|This (?:e-?mail|message)(?: and any attachments?)?"
+    rf"^{_H}(?:CONFIDENTIALITY|DISCLAIMER|This (?:e-?mail|message)(?: and any attachments?)?"
     r" (?:is|are|may be) (?:confidential|intended))",
     re.IGNORECASE | re.MULTILINE,
 )
@@ -49,19 +56,79 @@ def html_to_text(html: str) -> str:
     return converter.handle(_CELL_END.sub(r"\g<0> ", html))
 
 
+def _block_start(text: str, start: int) -> int:
+    """Where the blank lines before the line starting at ``start`` begin: the
+    start of a match had the pattern begun with ``^\\s*``."""
+    before = text[:start].rstrip()
+    return text.find("\n", len(before)) + 1 if before else 0
+
+
+class _FirstMatch:
+    """The first match of a pattern at or after a position that only moves
+    forward: each part of the text is searched once."""
+
+    def __init__(self, pattern: re.Pattern[str], text: str) -> None:
+        self.pattern, self.text = pattern, text
+        self.match: re.Match[str] | None = None
+        self.searched = -1
+
+    def at_or_after(self, pos: int) -> re.Match[str] | None:
+        if self.searched < 0 or (self.match is not None and self.match.start() < pos):
+            self.match = self.pattern.search(self.text, pos)
+            self.searched = pos
+        return self.match
+
+
 def _unforward(text: str) -> str:
-    match = _FORWARD.search(text)
-    if not match:
-        return text
-    if "original message" in match.group().lower() and text[: match.start()].strip():
-        # Outlook uses this line for replies too: below the sender's own text it
-        # starts the quoted mail (cut by _REPLY), not a forwarded one.
-        return text
-    lines = text[match.end():].lstrip("\n").split("\n")
-    k = 0
-    while k < len(lines) and (_FORWARD_HEADER.match(lines[k]) or not lines[k].strip()):
-        k += 1
-    return "\n".join(lines[k:])
+    """The text after the forwarding wrappers (marker lines and headers).
+
+    A forward inside a forward is unwrapped in the same pass, as repeated
+    passes of :func:`_clean_once` would, except that quoted mail or a
+    signature after some text ends the text there, forwards and all.  Each
+    pattern is searched forwards only, so this is one pass over the text
+    however many forwards there are.
+    """
+    pos, end = 0, len(text)
+    cuts = [_FirstMatch(p, text) for p in (_REPLY, _OUTLOOK_REPLY, _SIGNATURE)]
+    while match := _FORWARD.search(text, pos, end):
+        if "original message" in match.group().lower() and text[pos : match.start()].strip():
+            # Outlook uses this line for replies too: below the sender's own text it
+            # starts the quoted mail (cut by _REPLY), not a forwarded one.
+            break
+        pos = match.end()
+        while pos < end and text[pos] == "\n":
+            pos += 1
+        # Skip the forwarded headers and blank lines, a line at a time.
+        while pos < end:
+            stop = text.find("\n", pos, end)
+            stop = end if stop < 0 else stop
+            line = text[pos:stop]
+            if line.strip() and not _FORWARD_HEADER.match(line):
+                break
+            pos = stop + 1
+        pos = min(pos, end)
+        # What _clean_once cuts from the rest (quoted mail, a signature) holds
+        # no forward for the next pass to unwrap.
+        for first in cuts:
+            cut = first.at_or_after(pos)
+            if cut and cut.start() < end and _has_text(text, pos, cut.start(),
+                                                       quotes=first.pattern is not _SIGNATURE):
+                end = cut.start()
+    return text[pos:end] if pos else text
+
+
+def _has_text(text: str, pos: int, end: int, *, quotes: bool) -> bool:
+    """Whether ``text[pos:end]`` holds more than whitespace (and, unless
+    ``quotes``, more than quoted lines, which go before signatures are cut)."""
+    while found := _NON_SPACE.search(text, pos, end):
+        line_start = text.rfind("\n", 0, found.start()) + 1
+        if quotes or text[found.start()] != ">" or text[line_start : found.start()].strip():
+            return True
+        stop = text.find("\n", found.start(), end)
+        if stop < 0:
+            return False
+        pos = stop
+    return False
 
 
 def clean_body(text: str) -> str:
@@ -87,13 +154,13 @@ def _clean_once(text: str) -> str:
     text = _unforward(text)
     for pattern in (_REPLY, _OUTLOOK_REPLY):
         match = pattern.search(text)
-        if match and match.start() > 0:
-            text = text[: match.start()]
+        if match and (start := _block_start(text, match.start())) > 0:
+            text = text[:start]
     text = "\n".join(line for line in text.split("\n") if not line.lstrip().startswith(">"))
     match = _SIGNATURE.search(text)
     if match and match.start() > 0:
         text = text[: match.start()]
     match = _FOOTER.search(text)
-    if match and match.start() > len(text) * 0.4:
+    if match and _block_start(text, match.start()) > len(text) * 0.4:
         text = text[: match.start()]
     return text.strip()

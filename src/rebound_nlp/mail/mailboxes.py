@@ -5,11 +5,13 @@ from __future__ import annotations
 import mailbox
 import os
 import re
-from collections.abc import Iterator
+import stat
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Literal
 
 from rebound_nlp.errors import MailboxError
+from rebound_nlp.text import MAX_MESSAGE_BYTES, bom_encoding, safe_text
 
 __all__ = ["MailboxKind", "RawMessage", "iter_mailbox", "mailbox_kind"]
 
@@ -31,19 +33,31 @@ def _looks_like_message(head: bytes) -> bool:
     return first.startswith(_HEADER_START)
 
 
-def mailbox_kind(path: str | os.PathLike[str]) -> MailboxKind:
-    """Tell what kind of mailbox ``path`` is, or raise :class:`MailboxError`."""
-    p = Path(path)
-    if not p.exists():
-        raise MailboxError(f"{p} does not exist.")
-    if p.is_dir():
-        if all((p / sub).is_dir() for sub in ("cur", "new", "tmp")):
+def _sniff(p: Path) -> MailboxKind | OSError:
+    """The kind of mailbox at ``p``, or the error that kept its start from being read."""
+    try:
+        mode = p.stat().st_mode
+    except (FileNotFoundError, NotADirectoryError):
+        raise MailboxError(f"{p} does not exist.") from None
+    except OSError as exc:
+        return exc
+    if stat.S_ISDIR(mode):
+        # os.path.isdir: False, not an exception, for a folder we may not enter.
+        if all(os.path.isdir(p / sub) for sub in ("cur", "new", "tmp")):
             return "maildir"
         return "folder"
-    if not p.is_file():
-        raise MailboxError(f"{p} is neither a file nor a directory.")
-    with p.open("rb") as fh:
-        head = fh.read(4096)
+    if not stat.S_ISREG(mode):
+        raise MailboxError(f"{p} is neither a file nor a directory ({_file_type(mode)}).")
+    try:
+        with p.open("rb") as fh:
+            head = fh.read(4096)
+    except OSError as exc:
+        return exc
+    bom = bom_encoding(head)
+    if bom is not None and bom[0] != "utf-8":
+        head = head[bom[1]:].decode(bom[0], "replace").encode("utf-8")
+    elif bom is not None:
+        head = head[bom[1]:]
     if not head.strip():
         raise MailboxError(f"{p} is empty: no messages to read.")
     if head.startswith(b"From "):
@@ -56,60 +70,152 @@ def mailbox_kind(path: str | os.PathLike[str]) -> MailboxKind:
     )
 
 
+def mailbox_kind(path: str | os.PathLike[str]) -> MailboxKind:
+    """Tell what kind of mailbox ``path`` is, or raise :class:`MailboxError`."""
+    p = Path(path)
+    kind = _sniff(p)
+    if isinstance(kind, OSError):
+        raise MailboxError(f"{p} cannot be read ({kind.strerror or kind}); check its "
+                           "permissions.")
+    return kind
+
+
+def _file_type(mode: int) -> str:
+    for test, name in ((stat.S_ISFIFO, "named pipe"), (stat.S_ISSOCK, "socket"),
+                       (stat.S_ISCHR, "character device"), (stat.S_ISBLK, "block device"),
+                       (stat.S_ISDIR, "folder"), (stat.S_ISLNK, "symbolic link")):
+        if test(mode):
+            return name
+    return "special file"
+
+
+def _source(parts: Sequence[str]) -> str:
+    # Names that are not valid UTF-8 arrive with surrogates: keep them printable.
+    return safe_text(os.path.join(*parts))
+
+
 def _read_file(path: Path, source: str) -> RawMessage:
+    """A regular file's first :data:`~rebound_nlp.text.MAX_MESSAGE_BYTES` (plus one,
+    so a parser can tell it was cut); anything else gets a row saying why not."""
     try:
-        data = path.read_bytes()
+        mode = path.stat().st_mode
+        if not stat.S_ISREG(mode):
+            return source, None, f"skipped: not a regular file ({_file_type(mode)})"
+        # O_NONBLOCK: should the file be swapped for a named pipe meanwhile,
+        # opening it must not wait for a writer.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)
+                     | getattr(os, "O_NOCTTY", 0))
+        with os.fdopen(fd, "rb") as fh:
+            mode = os.fstat(fh.fileno()).st_mode
+            if not stat.S_ISREG(mode):
+                return source, None, f"skipped: not a regular file ({_file_type(mode)})"
+            data = fh.read(MAX_MESSAGE_BYTES + 1)
     except OSError as exc:
         return source, None, f"unreadable file: {exc.strerror or exc}"
     return source, data, ""
 
 
 def _iter_mbox(path: Path) -> Iterator[RawMessage]:
-    box = mailbox.mbox(path, create=False)
     try:
-        for key in box.iterkeys():
+        box = mailbox.mbox(path, create=False)
+    except OSError as exc:
+        yield path.name, None, f"unreadable mailbox: {exc.strerror or exc}"
+        return
+    try:
+        try:
+            keys = list(box.iterkeys())  # reads the whole file once, line by line
+        except OSError as exc:
+            yield path.name, None, f"unreadable mailbox: {exc.strerror or exc}"
+            return
+        for key in keys:
+            source = f"{path.name}#{key}"
             try:
-                yield f"{path.name}#{key}", box.get_bytes(key), ""
+                part = box.get_file(key)
+                data = part.read(MAX_MESSAGE_BYTES + 1)
+                # What mailbox.mbox.get_bytes does, on the part read.
+                yield source, data.replace(os.linesep.encode(), b"\n"), ""
             except Exception as exc:
-                yield f"{path.name}#{key}", None, f"unreadable message: {exc}"
+                yield source, None, f"unreadable message: {exc}"
     finally:
         box.close()
 
 
+def _list(folder: Path) -> list[os.DirEntry[str]] | OSError:
+    try:
+        with os.scandir(folder) as entries:
+            return list(entries)
+    except OSError as exc:
+        return exc
+
+
 def _iter_maildir(path: Path) -> Iterator[RawMessage]:
-    box = mailbox.Maildir(path, factory=None, create=False)
+    # As mailbox.Maildir: a message's key is its file name up to the flags
+    # (":2,S"); a key in new/ wins over the same key in cur/.
+    toc: dict[str, Path] = {}
+    for sub in ("cur", "new"):
+        entries = _list(path / sub)
+        if isinstance(entries, OSError):
+            yield sub, None, f"unreadable folder: {entries.strerror or entries}"
+            continue
+        for entry in entries:
+            if not entry.is_dir(follow_symlinks=False):
+                toc[safe_text(entry.name.split(":")[0])] = Path(entry.path)
     # Maildir keys start with the delivery time and go on with unpadded counters
     # (microseconds, a sequence number), so keys in natural order are mailbox order.
-    for key in sorted(box.iterkeys(), key=_natural):
-        try:
-            yield key, box.get_bytes(key), ""
-        except Exception as exc:
-            yield key, None, f"unreadable message: {exc}"
+    for key in sorted(toc, key=_natural):
+        yield _read_file(toc[key], key)
 
 
 def _iter_folder(path: Path) -> Iterator[RawMessage]:
-    files = sorted(
-        (f for f in path.rglob("*")
-         if f.is_file() and not any(part.startswith(".") for part in f.relative_to(path).parts)),
-        key=lambda f: [_natural(part) for part in f.relative_to(path).parts],
-    )
-    for f in files:
-        yield _read_file(f, str(f.relative_to(path)))
+    """Every file under ``path`` (hidden ones aside) in natural order; a folder
+    that cannot be listed and anything that is not a file get a row too."""
+    found: list[tuple[tuple[str, ...], Path | None, str]] = []
+    todo: list[tuple[str, ...]] = [()]
+    while todo:
+        parts = todo.pop()
+        entries = _list(path.joinpath(*parts))
+        if isinstance(entries, OSError):
+            found.append((parts, None, f"unreadable folder: {entries.strerror or entries}"))
+            continue
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            here = (*parts, entry.name)
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    todo.append(here)
+                elif entry.is_symlink() and os.path.isdir(entry.path):
+                    found.append((here, None, "skipped: link to a folder (not followed)"))
+                elif entry.is_symlink() and not os.path.exists(entry.path):
+                    found.append((here, None, "unreadable file: broken symbolic link"))
+                else:
+                    found.append((here, Path(entry.path), ""))
+            except OSError as exc:
+                found.append((here, None, f"unreadable file: {exc.strerror or exc}"))
+    found.sort(key=lambda item: [_natural(part) for part in item[0]])
+    for parts, file, error in found:
+        source = _source(parts) if parts else path.name
+        yield (source, None, error) if file is None else _read_file(file, source)
 
 
 def iter_mailbox(path: str | os.PathLike[str]) -> Iterator[RawMessage]:
     """Yield every message of the mailbox at ``path``, in mailbox order.
 
     Messages are read one at a time; a message that cannot be read is yielded
-    with ``None`` bytes and an error, never skipped.
+    with ``None`` bytes and an error, never skipped, and so is anything in a
+    folder that is not a file (a named pipe is never opened) and a folder that
+    cannot be listed.  Only the first
+    :data:`~rebound_nlp.text.MAX_MESSAGE_BYTES` (plus one) of a message are read.
     """
     p = Path(path)
-    kind = mailbox_kind(p)
-    if kind == "mbox":
+    kind = _sniff(p)
+    if isinstance(kind, OSError):
+        yield _source([p.name]), None, f"unreadable file: {kind.strerror or kind}"
+    elif kind == "mbox":
         yield from _iter_mbox(p)
     elif kind == "maildir":
         yield from _iter_maildir(p)
     elif kind == "folder":
         yield from _iter_folder(p)
     else:
-        yield _read_file(p, p.name)
+        yield _read_file(p, _source([p.name]))

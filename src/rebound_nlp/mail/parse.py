@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import email
 import email.policy
 import email.utils
@@ -11,9 +12,21 @@ from email.header import decode_header
 from email.message import Message
 
 from rebound_nlp.mail.clean import clean_body, html_to_text
+from rebound_nlp.text import (
+    MAX_BODY_CHARS,
+    MAX_HEADER_CHARS,
+    MAX_MESSAGE_BYTES,
+    bom_encoding,
+    safe_text,
+)
 
 __all__ = ["ParsedMessage", "decode_bytes", "message_text", "parse_message"]
 
+# Codecs Python counts as text encodings that no mail is written in: they turn
+# backslash escapes into arbitrary characters.
+_NOT_CHARSETS = frozenset({"unicode-escape", "raw-unicode-escape"})
+# Headers are read this far before decoding (encoded words take room).
+_MAX_RAW_HEADER = 8 * MAX_HEADER_CHARS
 _HEADER_NAMES = ("from", "to", "subject", "date", "message-id", "received", "return-path",
                  "mime-version", "content-type", "sender", "reply-to")
 
@@ -30,19 +43,47 @@ class ParsedMessage:
     error: str = ""
 
 
-def decode_bytes(data: bytes, charset: str | None) -> str:
-    """Decode with the declared charset, then UTF-8, then Windows-1252.
+def _codec(charset: str | None) -> str | None:
+    if not charset:
+        return None
+    try:
+        name = codecs.lookup(charset).name
+        b"".decode(name)  # LookupError for codecs that are not text encodings (base64)
+    except (LookupError, ValueError):  # ValueError: a charset name with a NUL
+        return None
+    return None if name in _NOT_CHARSETS else name
+
+
+def decode_bytes(data: bytes, charset: str | None, *, partial: bool = False) -> str:
+    """Decode with a byte-order mark's encoding, the declared charset, UTF-8, then
+    Windows-1252; the text is made safe with :func:`~rebound_nlp.text.safe_text`.
 
     Bytes that fit none are replaced, never dropped silently as a whole.
+    ``partial`` says ``data`` was cut short: a character cut in two at the end
+    is dropped rather than sending the whole text to the next candidate.
+
+    Examples
+    --------
+    >>> decode_bytes("Dear Sam".encode("utf-16"), None)
+    'Dear Sam'
+    >>> decode_bytes("café".encode("utf-8")[:-1], "utf-8", partial=True)
+    'caf'
     """
-    for candidate in (charset, "utf-8", "windows-1252"):
+    bom = bom_encoding(data)
+    if bom is not None:
+        # The mark is the strongest evidence there is: a stray byte is replaced.
+        data = data[bom[1]:]
+        decoder = codecs.getincrementaldecoder(bom[0])(errors="replace")
+        return safe_text(decoder.decode(data, final=not partial))
+    for candidate in (_codec(charset), "utf-8", "windows-1252"):
         if not candidate:
             continue
         try:
-            return data.decode(candidate)
-        except (LookupError, UnicodeError):  # some codecs (idna) raise plain UnicodeError
+            decoder = codecs.getincrementaldecoder(candidate)()
+            return safe_text(decoder.decode(data, final=not partial))
+        except (LookupError, ValueError):  # UnicodeError; some codecs (idna) raise it plain
             continue
-    return data.decode("utf-8", errors="replace")
+    return safe_text(data.decode("utf-8", errors="replace"))
 
 
 def _header(msg: Message, name: str) -> str:
@@ -51,6 +92,8 @@ def _header(msg: Message, name: str) -> str:
         value = msg.get(name)
         if value is None:
             return ""
+        if isinstance(value, str) and len(value) > _MAX_RAW_HEADER:
+            value = value[:_MAX_RAW_HEADER]
         text = "".join(
             chunk if isinstance(chunk, str)
             else decode_bytes(chunk, None if charset in (None, "unknown-8bit") else charset)
@@ -61,16 +104,25 @@ def _header(msg: Message, name: str) -> str:
             text = str(value)
         except Exception:
             return ""
+    text = text[:_MAX_RAW_HEADER]
     # Undeclared 8-bit bytes arrive as surrogates: decode them like a body.
-    raw = text.encode("utf-8", "surrogateescape")
-    return " ".join(decode_bytes(raw, None).split())
+    try:
+        text = decode_bytes(text.encode("utf-8", "surrogateescape"), None)
+    except UnicodeEncodeError:  # surrogates that stand for no byte
+        text = safe_text(text)
+    return " ".join(text.split())[:MAX_HEADER_CHARS]
 
 
-def _part_text(part: Message) -> str:
+def _part_text(part: Message, limit: int) -> str:
+    """The first ``limit`` characters of a part's text: huge parts are cut
+    before they are decoded, let alone cleaned."""
     payload = part.get_payload(decode=True)
     if not isinstance(payload, bytes):
         payload = str(part.get_payload()).encode("utf-8", "replace")
-    return decode_bytes(payload, part.get_content_charset())
+    cut = len(payload) > 4 * limit
+    if cut:
+        payload = payload[: 4 * limit]
+    return decode_bytes(payload, part.get_content_charset(), partial=cut)[:limit]
 
 
 def _body(msg: Message) -> str:
@@ -81,14 +133,16 @@ def _body(msg: Message) -> str:
             continue
         ctype = part.get_content_type()
         if ctype == "text/plain":
-            plain.append(_part_text(part))
+            plain.append(_part_text(part, MAX_BODY_CHARS))
         elif ctype == "text/html":
-            html.append(_part_text(part))
+            # Markup takes room: read more HTML for as much text (but html2text
+            # takes about a second for this much).
+            html.append(_part_text(part, 2 * MAX_BODY_CHARS))
         elif ctype == "message/rfc822":
             continue
     if plain:
-        return "\n\n".join(plain)
-    return "\n\n".join(html_to_text(h) for h in html)
+        return "\n\n".join(plain)[:MAX_BODY_CHARS]
+    return "\n\n".join(html_to_text(h) for h in html)[:MAX_BODY_CHARS]
 
 
 def _date(msg: Message) -> datetime | None:
@@ -111,6 +165,11 @@ def parse_message(raw: bytes) -> ParsedMessage:
     >>> m.subject, m.body, m.error
     ('Hello', 'Hi there', '')
     """
+    note = ""
+    if len(raw) > MAX_MESSAGE_BYTES:
+        raw = raw[:MAX_MESSAGE_BYTES]
+        note = f"message longer than {MAX_MESSAGE_BYTES >> 20} MiB: only its start was read"
+    raw = _unmarked(raw)
     if not raw.strip():
         return ParsedMessage(error="empty message")
     try:
@@ -118,7 +177,7 @@ def parse_message(raw: bytes) -> ParsedMessage:
         # policy.default; _header decodes what analysis needs.
         msg = email.message_from_bytes(raw, policy=email.policy.compat32)
     except Exception as exc:  # the parser is lenient, but a batch must never die
-        return ParsedMessage(error=f"unparseable message: {exc}")
+        return ParsedMessage(error=safe_text(f"unparseable message: {exc}", MAX_HEADER_CHARS))
     # ``in`` only looks at header names; ``msg.get`` would parse values and can raise.
     if not any(h in msg for h in _HEADER_NAMES):
         return ParsedMessage(error="not an email message: no email headers found")
@@ -131,21 +190,46 @@ def parse_message(raw: bytes) -> ParsedMessage:
     try:
         body = clean_body(_body(msg))
     except Exception as exc:
-        return ParsedMessage(**fields, error=f"unreadable body: {exc}")  # type: ignore[arg-type]
+        error = safe_text(f"unreadable body: {exc}", MAX_HEADER_CHARS)
+        return ParsedMessage(**fields, error=error)  # type: ignore[arg-type]
     error = "" if body.strip() else "no text body"
     # Structural defects (a missing closing boundary: a truncated message) live on
-    # the parts, so they are collected from every part.
+    # the parts, so they are collected from every part.  A message cut here has
+    # them by construction: the note says why.
     defects = dict.fromkeys(type(d).__name__ for part in msg.walk() for d in part.defects)
-    if defects and not error:
+    if note:
+        error = "; ".join(filter(None, (error, note)))
+    elif defects and not error:
         error = "; ".join(defects)
     return ParsedMessage(**fields, body=body, error=error)  # type: ignore[arg-type]
 
 
+def _unmarked(raw: bytes) -> bytes:
+    """``raw`` without a byte-order mark, and as UTF-8 if the mark says UTF-16 or -32
+    (a message saved by a Windows editor)."""
+    bom = bom_encoding(raw)
+    if bom is None:
+        return raw
+    encoding, size = bom
+    if encoding == "utf-8":
+        return raw[size:]
+    # partial: a message cut short may end inside a character.
+    return decode_bytes(raw, None, partial=True).encode("utf-8")
+
+
 def message_text(raw: bytes, *, default_subject: str = "") -> tuple[str, str]:
-    """(subject, body) of a raw .eml message, or of plain text if it is not one."""
+    """(subject, body) of a raw .eml message, or of plain text if it is not one.
+
+    A byte-order mark is honoured (UTF-16 text from a Windows editor), and
+    the text is made safe with :func:`~rebound_nlp.text.safe_text`.
+    """
+    raw = _unmarked(raw[:MAX_MESSAGE_BYTES])
     head = raw[:2048].lstrip()
     if b":" in head.split(b"\n", 1)[0]:
         parsed = parse_message(raw)
         if parsed.body:  # a readable body despite a defect beats the raw source
-            return parsed.subject or default_subject, parsed.body
-    return default_subject, decode_bytes(raw, None)
+            return parsed.subject or safe_text(default_subject, MAX_HEADER_CHARS), parsed.body
+    # Plain text: only the start can be analysed, so only the start is decoded.
+    cut = len(raw) > 4 * MAX_BODY_CHARS
+    body = decode_bytes(raw[: 4 * MAX_BODY_CHARS], None, partial=cut)[:MAX_BODY_CHARS]
+    return safe_text(default_subject, MAX_HEADER_CHARS), body

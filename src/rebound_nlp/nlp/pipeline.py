@@ -18,12 +18,13 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Token
 
 from rebound_nlp.nlp.patterns import EMAIL_CUES, SENTENCE_CUES
+from rebound_nlp.text import MAX_CHARS, safe_text
 
 __all__ = ["CUE_EXTENSION", "MAX_CHARS", "Cue", "doc_text", "get_nlp", "make_doc", "make_docs"]
 
-#: Only the first ``MAX_CHARS`` characters of a text are analysed.  Job emails
-#: are far shorter; the cap keeps huge or junk inputs fast.
-MAX_CHARS = 20_000
+# Only the first MAX_CHARS characters of a text are analysed (see
+# rebound_nlp.text).  Job emails are far shorter; the cap keeps huge or junk
+# inputs fast.
 #: Name of the Doc extension that holds the cue matches.
 CUE_EXTENSION = "rebound_cues"
 _TEXT_KEY = "rebound_text"
@@ -132,10 +133,12 @@ def get_nlp() -> Language:
 
 
 def make_doc(text: str, **kwargs: Any) -> Doc:
-    """Run the pipeline on the first :data:`MAX_CHARS` characters of ``text``."""
-    return get_nlp()(text[:MAX_CHARS], **kwargs)
+    """Run the pipeline on the first :data:`MAX_CHARS` characters of ``text``,
+    made safe by :func:`~rebound_nlp.text.safe_text`."""
+    return get_nlp()(safe_text(text, MAX_CHARS), **kwargs)
 
 
 def make_docs(texts: Iterable[str]) -> Iterator[Doc]:
-    """Stream many texts through the pipeline, each capped like :func:`make_doc`."""
-    return get_nlp().pipe((t[:MAX_CHARS] for t in texts), batch_size=64)
+    """Stream many texts through the pipeline, each capped and made safe like
+    :func:`make_doc`."""
+    return get_nlp().pipe((safe_text(t, MAX_CHARS) for t in texts), batch_size=64)

@@ -13,6 +13,7 @@ import pandas as pd
 
 from rebound_nlp.errors import DataError
 from rebound_nlp.labels import FEEDBACK_CATEGORIES, KINDS, REASONS, STAGES, TONES
+from rebound_nlp.text import safe_text
 
 __all__ = ["LABEL_COLUMNS", "data_sha256", "load_dataset", "split"]
 
@@ -34,21 +35,44 @@ _ALLOWED: dict[str, set[str]] = {
 def _read(path: Path) -> pd.DataFrame:
     if not path.exists():
         raise DataError(f"{path} does not exist; expected a JSONL or CSV file of labelled emails.")
+    try:
+        return _parse(path)
+    except UnicodeDecodeError as exc:
+        raise DataError(f"{path} is not UTF-8 text (byte {exc.object[exc.start]:#04x}); "
+                        "save it as UTF-8.") from exc
+    except OSError as exc:
+        raise DataError(f"cannot read {path}: {exc.strerror or exc}.") from exc
+
+
+def _parse(path: Path) -> pd.DataFrame:
     if path.suffix in (".jsonl", ".json"):
         rows = []
-        with path.open(encoding="utf-8") as fh:
-            for n, line in enumerate(fh, 1):
+        with path.open("rb") as fh:
+            for n, raw in enumerate(fh, 1):
+                try:
+                    line = raw.decode("utf-8")
+                except UnicodeDecodeError as exc:
+                    raise DataError(f"{path}, line {n}: not UTF-8 text (byte "
+                                    f"{raw[exc.start]:#04x}); save the file as UTF-8.") from exc
                 if line.strip():
                     try:
-                        rows.append(json.loads(line))
+                        row = json.loads(line)
                     except json.JSONDecodeError as exc:
                         raise DataError(f"{path}, line {n}: not valid JSON ({exc}).") from exc
+                    if not isinstance(row, dict):
+                        raise DataError(f"{path}, line {n}: expected a JSON object with a "
+                                        f"'body', got a {type(row).__name__}.")
+                    rows.append(_safe_record(row))
         return pd.DataFrame(rows)
     if path.suffix == ".csv":
-        df = pd.read_csv(path, dtype=str, keep_default_na=False)
+        try:
+            df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+        except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+            raise DataError(f"{path} is not a CSV table rebound can read: "
+                            f"{' '.join(str(exc).split())}") from exc
         for col in LIST_COLUMNS:
             if col in df:
-                df[col] = [json.loads(v) if v else [] for v in df[col]]
+                df[col] = [_json_list(path, col, n, v) for n, v in enumerate(df[col], 2)]
         for col in BOOL_COLUMNS:
             if col in df:
                 df[col] = [{"true": True, "false": False, "": None}.get(v.lower(), v)
@@ -60,6 +84,30 @@ def _read(path: Path) -> pd.DataFrame:
     raise DataError(f"{path}: unknown file type {path.suffix!r}; use .jsonl or .csv.")
 
 
+def _safe(value: Any) -> Any:
+    if isinstance(value, str):
+        return safe_text(value)
+    if isinstance(value, list):
+        return [_safe(v) for v in value]
+    return value
+
+
+def _safe_record(record: dict[Any, Any]) -> dict[Any, Any]:
+    """A record whose strings hold no lone surrogates (escaped JSON can have them;
+    pandas' string arrays and spaCy cannot store them)."""
+    return {key: _safe(value) for key, value in record.items()}
+
+
+def _json_list(path: Path, column: str, line: int, value: str) -> Any:
+    if not value:
+        return []
+    try:
+        return json.loads(value)
+    except json.JSONDecodeError as exc:
+        raise DataError(f"{path}, line {line}: {column} must be a JSON list such as "
+                        f'["skills"], got {value!r}.') from exc
+
+
 def _row_name(df: pd.DataFrame, i: int) -> str:
     return f"row {i}" + (f" (id {df['id'].iloc[i]!r})" if "id" in df else "")
 
@@ -68,14 +116,17 @@ def _check_values(df: pd.DataFrame) -> None:
     rows: list[dict[Any, Any]] = df.to_dict("records")
     for i, row in enumerate(rows):
         where = _row_name(df, i)
-        if not isinstance(row["body"], str):
-            raise DataError(f"{where}: body must be a string, got {type(row['body']).__name__}.")
+        for col in ("body", "subject"):
+            if not isinstance(row[col], str):
+                raise DataError(f"{where}: {col} must be a string, got "
+                                f"{type(row[col]).__name__} {row[col]!r}.")
         for col in BOOL_COLUMNS:
             if col in row and not (row[col] is None or isinstance(row[col], bool)):
                 raise DataError(f"{where}: {col} must be true, false or null, got {row[col]!r}.")
         for col in ("kind", "tone", "stage", "split"):
             value = row.get(col)
-            if col in row and value is not None and value not in _ALLOWED[col]:
+            if col in row and value is not None and (not isinstance(value, str)
+                                                      or value not in _ALLOWED[col]):
                 raise DataError(
                     f"{where}: {col}={value!r} is not one of {sorted(_ALLOWED[col])} (or null)."
                 )
@@ -89,7 +140,9 @@ def _check_values(df: pd.DataFrame) -> None:
                 continue
             if not isinstance(value, list | tuple):
                 raise DataError(f"{where}: {col} must be a list, got {value!r}.")
-            bad = [v for v in value if col != "feedback_spans" and v not in _ALLOWED[col]]
+            if col == "feedback_spans":
+                continue  # checked below, against the body
+            bad = [v for v in value if not isinstance(v, str) or v not in _ALLOWED[col]]
             if bad:
                 raise DataError(f"{where}: {col} has {bad}; allowed: {sorted(_ALLOWED[col])}.")
         for span in row.get("feedback_spans") or []:
@@ -117,15 +170,15 @@ def load_dataset(data: str | os.PathLike[str] | pd.DataFrame | Iterable[dict[str
     elif isinstance(data, str | os.PathLike):
         df = _read(Path(data))
     else:
-        df = pd.DataFrame(list(data))
+        df = pd.DataFrame([_safe_record(r) if isinstance(r, dict) else r for r in data])
     if df.empty:
         raise DataError("The data holds no emails.")
     if "body" not in df:
         raise DataError(f"The data has no 'body' column; columns are {list(df.columns)}.")
     if "subject" not in df:
         df["subject"] = ""
-    df["subject"] = df["subject"].fillna("").astype(str)
     df = df.astype(object).where(df.notna(), None)
+    df["subject"] = [s if s is not None else "" for s in df["subject"]]
     _check_values(df)
     return df.reset_index(drop=True)
 

@@ -20,6 +20,7 @@ from rebound_nlp.errors import DataError
 from rebound_nlp.features import email_features, feature_names, sentence_features, sentences
 from rebound_nlp.labels import FEEDBACK_CATEGORIES, REASONS
 from rebound_nlp.nlp import CUE_EXTENSION, doc_text, make_docs
+from rebound_nlp.text import MAX_HEADER_CHARS, safe_text
 from rebound_nlp.training.datasets import data_sha256, load_dataset, split
 
 __all__ = ["TrainConfig", "kind_labels", "parse_docs", "sentence_labels", "train"]
@@ -33,6 +34,12 @@ _TOPIC_CATEGORY = {
     "s:PERFORMANCE": "interview",
     "s:CULTURE": "culture_fit",
     "s:LOGISTICS": "logistics",
+}
+
+
+# What JSON may give for each annotation of a TrainConfig field.
+_CONFIG_TYPES: dict[str, tuple[type, ...]] = {
+    "float": (int, float), "int": (int,), "str | None": (str, type(None)),
 }
 
 
@@ -52,10 +59,14 @@ class TrainConfig:
 
     @classmethod
     def from_dict(cls, config: dict[str, Any] | None) -> TrainConfig:
-        known = {f.name for f in fields(cls)}
-        unknown = set(config or {}) - known
+        known = {f.name: f for f in fields(cls)}
+        unknown = set(config or {}) - set(known)
         if unknown:
             raise DataError(f"Unknown config keys {sorted(unknown)}; known: {sorted(known)}.")
+        for key, value in (config or {}).items():
+            kinds = _CONFIG_TYPES.get(str(known[key].type), (object,))
+            if isinstance(value, bool) or not isinstance(value, kinds):
+                raise DataError(f"Config key {key!r} must be {known[key].type}, got {value!r}.")
         return cls(**(config or {}))
 
 
@@ -180,13 +191,28 @@ def train(
     df = split(load_dataset(data), "train")
     if df.empty:
         raise DataError("The data has no training rows (every row has split='test').")
+    if len(df) < max(2, cfg.min_df):
+        raise DataError(f"The data has {len(df)} training row(s); training needs at least "
+                        f"{max(2, cfg.min_df)} (min_df={cfg.min_df}), and far more to be useful.")
+    has_rej = _labelled(df, "is_rejection")
+    y_rej = list(df.loc[has_rej, "is_rejection"].astype(bool))
+    if has_rej.any() and len(set(y_rej)) < 2:
+        raise DataError(
+            f"Every labelled email has is_rejection={y_rej[0]}; the rejection head needs "
+            "rejections and other emails both. Add the other kind, or leave is_rejection "
+            "empty (null) everywhere to train without a rejection head.")
     n_general = 0 if general is None else len(general)
     bodies = [*df["body"], *([] if general is None else general["body"])]
-    subjects = [*df["subject"], *([] if general is None else general["subject"].fillna(""))]
+    subjects = [safe_text(s, MAX_HEADER_CHARS) for s in
+                [*df["subject"], *([] if general is None else general["subject"].fillna(""))]]
     all_docs = parse_docs(bodies, progress=progress)
     all_feats = [email_features(d, s) for d, s in zip(all_docs, subjects, strict=True)]
     email_vec = _vectorizer(cfg.min_df)
-    x_all = email_vec.fit_transform(all_feats)
+    try:
+        x_all = email_vec.fit_transform(all_feats)
+    except ValueError as exc:  # no feature left after min_df
+        raise DataError(f"No feature occurs in {cfg.min_df} or more emails ({exc}); add more "
+                        "emails or lower min_df.") from exc
     escale = _scales(email_vec, cfg.cue_scale)
     docs, x = all_docs[:len(df)], x_all[:len(df)]
 
@@ -194,13 +220,11 @@ def train(
     skipped = []
     kinds = [*kind_labels(df), *["not_job"] * n_general]
     has_kind = np.array([k is not None for k in kinds])
-    has_rej = _labelled(df, "is_rejection")
     if "kind" in df and df["kind"].notna().any() and len(set(np.array(kinds)[has_kind])) > 1:
         # The kind head decides rejections too: one head, one decision.
         heads["kind"] = _fit(x_all[has_kind], [k for k in kinds if k is not None],
                              cfg.email_c, cfg, scales=escale, seed=seed)
     elif has_rej.any():
-        y_rej = list(df.loc[has_rej, "is_rejection"].astype(bool))
         heads["rejection"] = _fit(x[has_rej.to_numpy()], y_rej, cfg.email_c, cfg, scales=escale,
                                   seed=seed)
     else:
@@ -247,8 +271,15 @@ def train(
             sents = sentences(doc)
             sfeats += [sentence_features(doc, j) for j in range(len(sents))]
             slabels += sentence_labels(doc, spans, cats)
-        if sfeats and any(slabels):
-            xs = sentence_vec.fit_transform(sfeats)
+        # Both kinds of sentence are needed, and features shared by min_df of them.
+        if any(slabels) and not all(slabels) and len(sfeats) >= cfg.min_df:
+            try:
+                xs = sentence_vec.fit_transform(sfeats)
+            except ValueError:  # no feature left after min_df: too few sentences
+                xs = None
+        else:
+            xs = None
+        if xs is not None:
             # Stage one finds feedback sentences; stage two names their
             # categories, trained on feedback sentences only.
             is_feedback = np.array([bool(labels) for labels in slabels])
