@@ -19,8 +19,8 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check src tests benchmarks data/samples notebooks
 	$(VENV)/bin/mypy
 
-test: lint browser  ## ruff, mypy, then the whole test suite (notebooks included)
-	$(VENV)/bin/pytest
+test: lint browser  ## ruff, mypy, then the whole test suite (notebooks included), on 2 processes
+	$(VENV)/bin/pytest -n 2
 
 # Chromium for the browser test of the report, from Debian's packages. Never fails:
 # without Chromium that test is skipped and says why.
