@@ -180,15 +180,22 @@ def train(
     df = split(load_dataset(data), "train")
     if df.empty:
         raise DataError("The data has no training rows (every row has split='test').")
-    n_general = 0 if general is None else len(general)
     bodies = [*df["body"], *([] if general is None else general["body"])]
+    return _train_parsed(df, parse_docs(bodies, progress=progress), cfg, seed=seed,
+                         general=general)
+
+
+def _train_parsed(df: pd.DataFrame, all_docs: Sequence[Doc], cfg: TrainConfig, *, seed: int,
+                  general: pd.DataFrame | None = None) -> Model:
+    """:func:`train` on rows already loaded and split, given the Doc of each
+    body (then of each ``general`` message), so that Docs can be reused."""
+    n_general = 0 if general is None else len(general)
     subjects = [*df["subject"], *([] if general is None else general["subject"].fillna(""))]
-    all_docs = parse_docs(bodies, progress=progress)
     all_feats = [email_features(d, s) for d, s in zip(all_docs, subjects, strict=True)]
     email_vec = _vectorizer(cfg.min_df)
     x_all = email_vec.fit_transform(all_feats)
     escale = _scales(email_vec, cfg.cue_scale)
-    docs, x = all_docs[:len(df)], x_all[:len(df)]
+    docs, x = list(all_docs[:len(df)]), x_all[:len(df)]
 
     heads: dict[str, LogisticRegression] = {}
     skipped = []
