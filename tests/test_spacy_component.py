@@ -195,3 +195,14 @@ def test_predict_refuses_doc_of_another_pipeline() -> None:
         model.predict([make_doc(FEEDBACK), _with_sentences()(FEEDBACK)], ["", ""])
     assert isinstance(info.value, ReboundError) and isinstance(info.value, ValueError)
     assert "nlp.add_pipe('rebound')" in str(info.value)
+
+
+def test_readme_example() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Inside a spaCy pipeline\n", 1)[1].split("\n## ", 1)[0]
+    code = section.split("```python\n", 1)[1].split("```", 1)[0]
+    namespace: dict = {}
+    exec(compile(code, "README.md", "exec"), namespace)
+    doc = namespace["doc"]
+    assert doc._.rebound == advise(doc.text)
+    assert [s.label_ for s in doc.spans[SPANS_KEY]] == ["skills"]
