@@ -39,26 +39,32 @@ def parsed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return texts
 
 
-def test_cross_validate_equals_training_fold_by_fold(tiny: pd.DataFrame, parsed: list[str]
+@pytest.fixture(scope="module")
+def scores(tiny: pd.DataFrame) -> pd.DataFrame:
+    return cross_validate(tiny, folds=2, config={"email_c": 8.0}, seed=3)
+
+
+def test_cross_validate_parses_once(tiny: pd.DataFrame, parsed: list[str]) -> None:
+    cross_validate(tiny, folds=2, config={"email_c": 8.0}, seed=3)
+    assert sorted(parsed) == sorted(tiny.loc[tiny["split"] == "train", "body"])
+
+
+def test_cross_validate_equals_training_fold_by_fold(tiny: pd.DataFrame, scores: pd.DataFrame
                                                       ) -> None:
-    config = {"email_c": 8.0}
-    scores = cross_validate(tiny, folds=2, config=config, seed=3)
     rows = tiny[tiny["split"] == "train"].reset_index(drop=True)
-    assert sorted(parsed) == sorted(rows["body"])
     expected = []
     for fold, (fit, held) in enumerate(GroupKFold(n_splits=2).split(rows, groups=rows["family"])):
-        model = train(rows.iloc[fit], config=config, seed=3)
+        model = train(rows.iloc[fit], config={"email_c": 8.0}, seed=3)
         report = evaluate(model, rows.iloc[held].drop(columns="split"))
         expected.append({"fold": fold, **report.summary})
     pd.testing.assert_frame_equal(scores, pd.DataFrame(expected).set_index("fold"),
                                   check_exact=True)
 
 
-def test_search_parses_once_and_equals_cross_validate(tiny: pd.DataFrame, parsed: list[str]
-                                                      ) -> None:
-    grid = {"email_c": [2.0, 8.0]}
-    result = search(tiny, grid, folds=2, metric="kind_accuracy")
+def test_search_parses_once_and_equals_cross_validate(tiny: pd.DataFrame, scores: pd.DataFrame,
+                                                      parsed: list[str]) -> None:
+    result = search(tiny, {"email_c": [2.0, 8.0]}, folds=2, seed=3)
     assert sorted(parsed) == sorted(tiny.loc[tiny["split"] == "train", "body"])
-    best = result.iloc[0]
-    means = cross_validate(tiny, folds=2, config={"email_c": best["email_c"]}).mean()
-    assert best.drop("email_c").to_dict() == means.to_dict()
+    assert sorted(result["email_c"]) == [2.0, 8.0]
+    row = result[result["email_c"] == 8.0].iloc[0]
+    assert row.drop("email_c").to_dict() == scores.mean().to_dict()

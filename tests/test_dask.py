@@ -36,8 +36,8 @@ def client() -> Iterator:
 
 @pytest.fixture(scope="module")
 def emails(corpus: list[dict]) -> pd.DataFrame:
-    """Three dozen emails of every kind, with subjects, and one empty body."""
-    rows = pd.DataFrame(corpus[5::110][:36])[["subject", "body"]]
+    """Two dozen emails of several kinds, with subjects, and one empty body."""
+    rows = pd.DataFrame(corpus[5::160][:24])[["subject", "body"]]
     rows.loc[len(rows)] = {"subject": "", "body": ""}
     return rows.reset_index(drop=True)
 

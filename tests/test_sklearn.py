@@ -121,11 +121,11 @@ def test_pickle_round_trip(emails: pd.DataFrame) -> None:
 
 
 def test_pipeline_and_parallel_grid_search(emails: pd.DataFrame) -> None:
-    pipe = make_pipeline(EmailVectorizer(), LogisticRegression(max_iter=1000))
-    grid = GridSearchCV(pipe, {"emailvectorizer__min_df": [1, 2],
-                               "logisticregression__C": [1.0, 10.0]}, cv=2, n_jobs=2)
+    # Worker processes get the estimator pickled and build spaCy themselves.
+    pipe = make_pipeline(EmailVectorizer(), LogisticRegression(C=10.0, max_iter=1000))
+    grid = GridSearchCV(pipe, {"emailvectorizer__min_df": [1, 2]}, cv=2, n_jobs=2)
     y = emails["is_rejection"].astype(bool)
     grid.fit(emails[["subject", "body"]], y)
-    assert set(grid.best_params_) == {"emailvectorizer__min_df", "logisticregression__C"}
+    assert grid.best_params_["emailvectorizer__min_df"] in (1, 2)
     assert grid.best_score_ > 0.8
     assert grid.predict(emails.iloc[:5]).tolist() == list(y.iloc[:5])
