@@ -21,7 +21,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Doc
 
 from rebound_nlp.decisions import OperatingPoints, decide_kind, no_evidence_kind_probabilities
-from rebound_nlp.errors import ModelError
+from rebound_nlp.errors import DocError, ModelError
 from rebound_nlp.features import (
     FeatureSet,
     doc_words,
@@ -32,7 +32,7 @@ from rebound_nlp.features import (
 )
 from rebound_nlp.labels import FEEDBACK_CATEGORIES, KINDS, REASONS, STAGES, TONES, Kind
 from rebound_nlp.linear import LinearLayer
-from rebound_nlp.nlp import doc_text
+from rebound_nlp.nlp import CUE_EXTENSION, doc_text
 
 __all__ = ["BINARY_HEADS", "EMAIL_HEADS", "FEEDBACK_HEAD", "STAGE_UNKNOWN", "Model", "Prediction"]
 
@@ -229,8 +229,19 @@ class Model:
         """Predict every head for a batch of Docs (one per email).
 
         ``points`` overrides the model's :attr:`operating_points`.  Feedback
-        sentences are looked for only in emails judged rejections.
+        sentences are looked for only in emails judged rejections.  Raises
+        :class:`~rebound_nlp.errors.DocError` for a Doc that rebound_nlp's
+        pipeline did not make.
         """
+        for doc in docs:
+            # Without our cue annotations the features, and so the answers, would differ.
+            if not Doc.has_extension(CUE_EXTENSION) or doc._.get(CUE_EXTENSION) is None:
+                raise DocError(
+                    f"This Doc has no rebound_nlp cue annotations (doc._.{CUE_EXTENSION}): it "
+                    "was made by another spaCy pipeline. Make Docs with "
+                    "rebound_nlp.nlp.make_doc(text), or add the 'rebound' component to your "
+                    "pipeline (nlp.add_pipe('rebound'))."
+                )
         points = points or self.operating_points
         return [self._predict_one(d, s, points) for d, s in zip(docs, subjects, strict=True)]
 

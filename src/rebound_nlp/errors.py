@@ -8,6 +8,7 @@ from __future__ import annotations
 
 __all__ = [
     "DataError",
+    "DocError",
     "MailboxError",
     "MissingDependencyError",
     "ModelError",
@@ -27,6 +28,10 @@ class ReboundError(Exception):
 
 class DataError(ReboundError, ValueError):
     """Labelled data that does not follow the corpus schema."""
+
+
+class DocError(ReboundError, ValueError):
+    """A spaCy Doc that rebound_nlp's own pipeline did not make, so the model cannot read it."""
 
 
 class MailboxError(ReboundError, ValueError):

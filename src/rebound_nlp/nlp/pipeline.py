@@ -109,12 +109,13 @@ class CueMatcher:
 
 @Language.factory("rebound_cues")
 def make_cue_matcher(nlp: Language, name: str) -> CueMatcher:
+    # Registered here, not at import, so that any pipeline can add the component.
+    if not Doc.has_extension(CUE_EXTENSION):
+        Doc.set_extension(CUE_EXTENSION, default=None)
     return CueMatcher(nlp)
 
 
 def _build() -> Language:
-    if not Doc.has_extension(CUE_EXTENSION):
-        Doc.set_extension(CUE_EXTENSION, default=None)
     nlp = spacy.blank("en")
     nlp.add_pipe("rebound_line_breaks")
     nlp.add_pipe("sentencizer")

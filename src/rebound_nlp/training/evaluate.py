@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from sklearn.metrics import confusion_matrix, f1_score, precision_recall_fscore_support
+from spacy.tokens import Doc
 
 from rebound_nlp.classify import STAGE_UNKNOWN, Model, Prediction
 from rebound_nlp.labels import FEEDBACK_CATEGORIES, KINDS, REASONS, STAGES, TONES
@@ -117,7 +118,11 @@ def _head(y_true: Sequence[str], y_pred: Sequence[str], labels: Sequence[str],
 
 def predict_frame(model: Model, df: pd.DataFrame, *, progress: bool = False) -> pd.DataFrame:
     """Head outputs and the decided kind per email, one row each, aligned with ``df``."""
-    docs = parse_docs(df["body"], progress=progress)
+    return _predict_parsed(model, df, parse_docs(df["body"], progress=progress))
+
+
+def _predict_parsed(model: Model, df: pd.DataFrame, docs: Sequence[Doc]) -> pd.DataFrame:
+    """:func:`predict_frame` given the Doc of each body."""
     subjects = list(df["subject"]) if "subject" in df else [""] * len(df)
     points = model.operating_points
     preds: list[Prediction] = []
@@ -184,7 +189,11 @@ def evaluate(model: Model, data: str | os.PathLike[str] | pd.DataFrame, *,
     >>> report.summary["rejection_f1"]  # doctest: +SKIP
     """
     df = split(load_dataset(data), split_name)
-    pf = predict_frame(model, df, progress=progress)
+    return _report(model, df, predict_frame(model, df, progress=progress))
+
+
+def _report(model: Model, df: pd.DataFrame, pf: pd.DataFrame) -> Report:
+    """:func:`evaluate` on rows already loaded and split, given their :func:`predict_frame`."""
     points = model.operating_points
     report = Report(n_emails=len(df), n_rejections=0)
     summary = report.summary

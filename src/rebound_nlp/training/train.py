@@ -221,11 +221,18 @@ def train(
             f"Every labelled email has is_rejection={y_rej[0]}; the rejection head needs "
             "rejections and other emails both. Add the other kind, or leave is_rejection "
             "empty (null) everywhere to train without a rejection head.")
-    n_general = 0 if general is None else len(general)
     bodies = [*df["body"], *([] if general is None else general["body"])]
+    return _train_parsed(df, parse_docs(bodies, progress=progress), cfg, seed=seed,
+                         general=general)
+
+
+def _train_parsed(df: pd.DataFrame, all_docs: Sequence[Doc], cfg: TrainConfig, *, seed: int,
+                  general: pd.DataFrame | None = None) -> Model:
+    """:func:`train` on rows already loaded, split and checked, given the Doc of
+    each body (then of each ``general`` message), so that Docs can be reused."""
+    n_general = 0 if general is None else len(general)
     subjects = [safe_text(s, MAX_HEADER_CHARS) for s in
                 [*df["subject"], *([] if general is None else general["subject"].fillna(""))]]
-    all_docs = parse_docs(bodies, progress=progress)
     all_feats = [email_features(d, s) for d, s in zip(all_docs, subjects, strict=True)]
     email_vec = _vectorizer(cfg.min_df)
     try:
@@ -234,10 +241,12 @@ def train(
         raise DataError(f"No feature occurs in {cfg.min_df} or more emails ({exc}); add more "
                         "emails or lower min_df.") from exc
     escale = _scales(email_vec, cfg.cue_scale)
-    docs, x = all_docs[:len(df)], x_all[:len(df)]
+    docs, x = list(all_docs[:len(df)]), x_all[:len(df)]
 
     heads: dict[str, LogisticRegression] = {}
     skipped = []
+    has_rej = _labelled(df, "is_rejection")
+    y_rej = list(df.loc[has_rej, "is_rejection"].astype(bool))
     kinds = [*kind_labels(df), *["not_job"] * n_general]
     has_kind = np.array([k is not None for k in kinds])
     if "kind" in df and df["kind"].notna().any() and len(set(np.array(kinds)[has_kind])) > 1:
