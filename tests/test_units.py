@@ -1,0 +1,84 @@
+"""Small pieces checked against values worked out by hand."""
+
+from __future__ import annotations
+
+import pytest
+
+from rebound_nlp.decisions import OperatingPoints, decide_kind
+from rebound_nlp.errors import ModelError
+from rebound_nlp.features import doc_words, job_evidence, sentences
+from rebound_nlp.nlp import make_doc
+from rebound_nlp.training.evaluate import _span_scores, expected_calibration_error
+
+
+@pytest.mark.parametrize(
+    ("y", "p", "ece"),
+    [
+        # One email per bin: the mean of |outcome - confidence|, (.05+.15+.45+.15)/4.
+        ([1, 0, 1, 1], [0.95, 0.15, 0.55, 0.85], 0.2),
+        # Both in the 0.6 bin: accuracy 0.5 against confidence 0.65.
+        ([1, 0], [0.62, 0.68], 0.15),
+        ([1, 1, 0], [1.0, 1.0, 0.0], 0.0),
+    ],
+    ids=["one-per-bin", "shared-bin", "perfect"],
+)
+def test_expected_calibration_error(y: list[int], p: list[float], ece: float) -> None:
+    assert expected_calibration_error(y, p) == pytest.approx(ece)
+
+
+def test_span_scores() -> None:
+    # Gold span [2, 6); predicted sentences [2, 5) and [7, 9).  The first covers
+    # 3 of its 4 characters (found: at least half), the second overlaps nothing:
+    # precision 1/2, recall 1/1, F1 2/3; coverage 3/4.
+    f1, coverage = _span_scores(["abcdefghij"], [["cdef"]],
+                                [[("skills", 2, 5, 0.9), ("skills", 7, 9, 0.8)]])
+    assert f1 == pytest.approx(2 / 3)
+    assert coverage == pytest.approx(0.75)
+    assert _span_scores(["abc"], [[]], [[]]) == (0.0, 0.0)
+
+
+def test_sentence_splitter() -> None:
+    text = ("Dear Sam,\n\nThank you for applying to Orrin. We have reviewed your\n"
+            "application carefully and will not be progressing it.\n\n"
+            "- strong SQL\n- weak Python\n\nBest,\nJo")
+    assert [s.text.strip() for s in sentences(make_doc(text))] == [
+        "Dear Sam,",
+        "Thank you for applying to Orrin.",
+        # A hard-wrapped line (longer than a greeting) runs on into the next.
+        "We have reviewed your\napplication carefully and will not be progressing it.",
+        "- strong SQL",
+        "- weak Python",
+        "Best,",
+        "Jo",
+    ]
+
+
+def test_negation_window() -> None:
+    # "offer" six tokens after "not" is negated; nine tokens after it is not.
+    doc = make_doc("We are not able to offer you the role. "
+                   "We would not, after a long and careful review, offer it.")
+    labels = [[label for label, _, _ in hits] for hits in doc_words(doc).cues]
+    assert "JOB~neg" in labels[0] and "JOB" not in labels[0]
+    assert labels[1] == ["JOB"]
+
+
+@pytest.mark.parametrize(
+    ("body", "subject", "count"),
+    [("Yadda yadda yadda", "", 0), ("See you at the interview.", "", 1),
+     ("See you on Monday.", "Interview", 1), ("We will not offer you the job.", "", 2)],
+    ids=["none", "body", "subject", "negated-counts"],
+)
+def test_job_evidence(body: str, subject: str, count: int) -> None:
+    assert job_evidence(make_doc(body), subject) == count
+
+
+def test_decide_kind_and_operating_points() -> None:
+    p = {"rejection": 0.45, "interview": 0.30, "not_job": 0.25}
+    assert decide_kind(p, OperatingPoints()) == "interview"
+    assert decide_kind(p, OperatingPoints(rejection=0.4)) == "rejection"
+    assert OperatingPoints.from_manifest({}) == OperatingPoints()
+    assert OperatingPoints.from_manifest({"operating_points": {"feedback": 0.7}}).feedback == 0.7
+    with pytest.raises(ModelError, match="must be a number"):
+        OperatingPoints(rejection=1.5)
+    with pytest.raises(ModelError, match="unknown operating points"):
+        OperatingPoints.from_manifest({"operating_points": {"thresh": 0.5}})
