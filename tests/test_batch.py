@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
-from rebound_nlp import advise, analyse
-from rebound_nlp.batch import COLUMNS
+from rebound_nlp import advise, analyse, analyse_mailbox
+from rebound_nlp.batch import COLUMNS, SUMMARY_COLUMNS, analyse_mailbox_to
+from rebound_nlp.table import write_table
 
 FORM = ("Dear Applicant,\n\nThank you for your interest in the {role} position. After careful "
         "review we will not be moving forward with your application.\n\nRegards,\nRecruiting")
@@ -43,3 +46,34 @@ def test_history_raises_streak_strategies() -> None:
     streak = {2, 7, 8}
     assert len(streak & set(last[:4])) > len(streak & set(alone[:4]))
     assert "history" not in table.columns
+
+
+def _mbox_of_rejections(path: Path, n: int) -> Path:
+    """An mbox of ``n`` rejections two days apart (a streak), plus a duplicate."""
+    lines = []
+    for k in range(n + 1):
+        day = 1 + 2 * min(k, n - 1)
+        lines += [f"From x@y.example Mon Mar {day:2d} 10:00:00 2026",
+                  "From: Recruiting <jobs@orrin-systems.example>",
+                  f"Subject: Application {min(k, n - 1)}",
+                  f"Date: Mon, {day} Mar 2026 10:00:00 +0000",
+                  f"Message-ID: <m{min(k, n - 1)}@orrin.example>", "",
+                  FORM.format(role=f"Role {k}"), ""]
+    path.write_text("\n".join(lines))
+    return path
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".jsonl", ".parquet"], ids=["csv", "jsonl", "parquet"])
+def test_streamed_file_equals_the_table(tmp_path: Path, suffix: str) -> None:
+    mbox = _mbox_of_rejections(tmp_path / "box.mbox", 7)
+    table = analyse_mailbox(mbox)
+    assert table["strategies"].iloc[-2] != table["strategies"].iloc[0]  # history changed it
+    assert table["error"].iloc[-1].startswith("duplicate Message-ID")
+    write_table(table, tmp_path / f"whole{suffix}")
+    summary = analyse_mailbox_to(mbox, tmp_path / f"streamed{suffix}")
+    whole, streamed = tmp_path / f"whole{suffix}", tmp_path / f"streamed{suffix}"
+    assert whole.read_bytes() == streamed.read_bytes()
+    assert list(summary.columns) == list(SUMMARY_COLUMNS)
+    assert summary["kind"].tolist() == table["kind"].tolist()
+    only = analyse_mailbox_to(mbox, tmp_path / f"rejections{suffix}", rejections_only=True)
+    assert len(only) == len(table)

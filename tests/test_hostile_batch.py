@@ -21,9 +21,10 @@ import pandas as pd
 import pytest
 
 from rebound_nlp import analyse, analyse_mailbox, batch
-from rebound_nlp.batch import COLUMNS, check_output, write_table
+from rebound_nlp.batch import COLUMNS
 from rebound_nlp.classify import Model
 from rebound_nlp.errors import OutputError, WriteError
+from rebound_nlp.table import TableWriter, check_output, write_table
 
 REJECTION = "Unfortunately we will not be moving forward with your application."
 SUFFIXES = [".csv", ".jsonl", ".parquet"]
@@ -215,16 +216,17 @@ def test_interrupted_write_keeps_the_old_file(tmp_path: Path, table: pd.DataFram
             raise KeyboardInterrupt
         return real_dumps(*args, **kwargs)  # type: ignore[arg-type]
 
-    def interrupted_writer(self: pd.DataFrame, target: Path, *args: object,
-                           **kwargs: object) -> None:
-        Path(target).write_bytes(b"half a tab")
+    real_write = TableWriter.write
+
+    def interrupted_writer(self: TableWriter, piece: pd.DataFrame) -> None:
+        real_write(self, piece.iloc[: len(piece) // 2])  # half a table is on disk
         raise KeyboardInterrupt
 
     real_dumps = json.dumps
     if suffix == ".jsonl":
         monkeypatch.setattr(json, "dumps", interrupted)
     else:
-        monkeypatch.setattr(pd.DataFrame, f"to_{suffix[1:]}", interrupted_writer)
+        monkeypatch.setattr(TableWriter, "write", interrupted_writer)
     with pytest.raises(KeyboardInterrupt):
         write_table(table, path)
     assert path.read_bytes() == b"the good old table"
@@ -238,7 +240,7 @@ def test_file_size_limit_keeps_the_old_files(tmp_path: Path, table: pd.DataFrame
         import resource, sys
         from pathlib import Path
         import pandas as pd
-        from rebound_nlp.batch import write_table
+        from rebound_nlp.table import write_table
         from rebound_nlp.errors import WriteError
 
         folder = Path(sys.argv[1])

@@ -27,7 +27,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from rebound_nlp import batch
-from rebound_nlp.batch import COLUMNS, analyse_mailbox, write_table
+from rebound_nlp.batch import COLUMNS, analyse_mailbox
 from rebound_nlp.errors import MailboxError, ReboundError
 from rebound_nlp.mail import (
     ParsedMessage,
@@ -39,6 +39,7 @@ from rebound_nlp.mail import (
 )
 from rebound_nlp.mail.clean import html_to_text
 from rebound_nlp.mail.parse import decode_bytes
+from rebound_nlp.table import write_table
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "data" / "samples"

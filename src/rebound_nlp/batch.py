@@ -14,33 +14,26 @@ from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from rebound_nlp.advice import Advice
 from rebound_nlp.analyzer import Analyzer
-from rebound_nlp.errors import OutputError, WriteError
 from rebound_nlp.mail import iter_mailbox, parse_message
 from rebound_nlp.mail.employer import company_of, employer_of, role_of
 from rebound_nlp.mail.mailboxes import RawMessage
 from rebound_nlp.mail.parse import ParsedMessage
-from rebound_nlp.strategy import History
+from rebound_nlp.strategy import History, StrategyAdvice
+from rebound_nlp.table import COLUMNS, TableWriter, to_frame
 from rebound_nlp.text import MAX_CHARS, MAX_HEADER_CHARS, MAX_MESSAGE_BYTES, safe_text
 
 if TYPE_CHECKING:
     from rebound_nlp.classify import Model
 
-__all__ = ["COLUMNS", "analyse", "analyse_mailbox", "check_output", "company_of", "summarise",
-           "write_table"]
+__all__ = ["COLUMNS", "analyse", "analyse_mailbox", "analyse_mailbox_to", "company_of",
+           "summarise"]
 
-COLUMNS = (
-    "source", "message_id", "date", "sender", "subject", "kind", "is_rejection",
-    "rejection_probability", "tone", "stage", "feedback", "feedback_text", "reasons",
-    "future_invite", "feedback_offer", "strategy", "strategy_title", "strategy_why", "strategies",
-    "company", "error", "role",
-)
 CHUNK = 128
 #: A chunk also ends once its messages hold this many bytes, so large messages
 #: spread over the workers and memory stays bounded.
@@ -222,34 +215,42 @@ def _run(chunks: Iterator[list[RawMessage]], jobs: int, analyzer: Analyzer
     pool.shutdown()
 
 
-def _apply_history(rows: list[_Row]) -> None:
-    """Re-rank each dated rejection's strategies with the rejections before it."""
-    dated = sorted(
-        (r.fields["date"], i) for i, r in enumerate(rows)
-        if r.advice is not None and isinstance(r.fields["date"], datetime)
-    )
-    times = [d for d, _ in dated]
-    for pos, (when, i) in enumerate(dated):
-        # Rejections before this one (in date order) within each window.
+def _history_updates(dated: list[tuple[datetime, int, Advice]]
+                     ) -> dict[int, tuple[StrategyAdvice, ...]]:
+    """The strategies of each dated rejection (row number, date, advice) that its
+    history changes: the rejections before it within 14 and 30 days."""
+    dated = sorted(dated, key=lambda item: (item[0], item[1]))
+    times = [d for d, _, _ in dated]
+    updates = {}
+    for pos, (when, i, advice) in enumerate(dated):
         history = History(
             recent_14=pos - bisect_left(times, when - timedelta(days=14), 0, pos),
             recent_30=pos - bisect_left(times, when - timedelta(days=30), 0, pos),
         )
-        advice = rows[i].advice
-        if history.signals() and advice is not None:
-            _set_strategies(rows[i].fields, advice.with_history(history).strategies)
+        if history.signals():
+            updates[i] = advice.with_history(history).strategies
+    return updates
 
 
-def _flag_duplicates(rows: list[_Row]) -> None:
-    """Note a repeated Message-ID in ``error``; both copies keep their analysis."""
-    first: dict[str, str] = {}
+def _dated_rejections(rows: Sequence[_Row], start: int = 0
+                      ) -> list[tuple[datetime, int, Advice]]:
+    return [(r.fields["date"], start + i, r.advice) for i, r in enumerate(rows)
+            if r.advice is not None and isinstance(r.fields["date"], datetime)]
+
+
+def _prepare(rows: Sequence[_Row], first: dict[str, str]) -> None:
+    """Dates a table can hold, and a repeated Message-ID noted in ``error`` (both
+    copies keep their analysis); ``first`` maps each Message-ID seen to its source."""
     for row in rows:
-        mid = row.fields["message_id"]
-        if not mid:
-            continue
-        if mid in first and not row.fields["error"]:
-            row.fields["error"] = f"duplicate Message-ID of {first[mid]}"
-        first.setdefault(mid, row.fields["source"])
+        fields = row.fields
+        fields["date"], note = _timestamp(fields["date"])
+        mid = fields["message_id"]
+        if mid and mid in first and not fields["error"]:
+            fields["error"] = f"duplicate Message-ID of {first[mid]}"
+        if mid:
+            first.setdefault(mid, fields["source"])
+        if note:
+            _note(fields, note)
 
 
 def _note(row: dict[str, Any], note: str) -> None:
@@ -285,18 +286,10 @@ def _timestamp(value: Any) -> tuple[datetime | None, str]:
 
 
 def _frame(rows: list[_Row]) -> pd.DataFrame:
-    _flag_duplicates(rows)
-    for row in rows:
-        row.fields["date"], note = _timestamp(row.fields["date"])
-        if note:
-            _note(row.fields, note)
-    _apply_history(rows)
-    df = pd.DataFrame([r.fields for r in rows], columns=list(COLUMNS))
-    df["date"] = pd.to_datetime(df["date"], utc=True).astype("datetime64[ns, UTC]")
-    df["strategy"] = df["strategy"].astype("Int64")
-    df["rejection_probability"] = df["rejection_probability"].astype("float64")
-    df["is_rejection"] = df["is_rejection"].astype(bool)
-    return df
+    _prepare(rows, {})
+    for i, strategies in _history_updates(_dated_rejections(rows)).items():
+        _set_strategies(rows[i].fields, strategies)
+    return to_frame([r.fields for r in rows])
 
 
 def _progress(it: Iterator[list[_Row]], enabled: bool) -> Iterator[list[_Row]]:
@@ -356,6 +349,78 @@ def analyse_mailbox(path: str | os.PathLike[str], *, jobs: int = 1, progress: bo
                                 progress):
         rows += chunk_rows
     return _frame(rows)
+
+
+#: The columns :func:`analyse_mailbox_to` returns (what :func:`summarise` reads).
+SUMMARY_COLUMNS = ("source", "kind", "is_rejection", "tone", "stage", "feedback", "error")
+_PIECE = 2_000
+
+
+def analyse_mailbox_to(path: str | os.PathLike[str], output: str | os.PathLike[str], *,
+                       jobs: int = 1, progress: bool = False,
+                       model: Model | str | os.PathLike[str] | None = None,
+                       trusted: bool = False, rejections_only: bool = False) -> pd.DataFrame:
+    """Analyse a mailbox straight into a .csv, .jsonl or .parquet file.
+
+    The rows of :func:`analyse_mailbox`, but memory stays flat however large
+    the mailbox: rows go to a spool file as chunks finish (only rejections stay
+    in memory, for their history-aware strategies) and then into ``output``
+    piece by piece, through a temporary file that replaces ``output`` once
+    complete.  The output path is checked before any work starts.
+
+    Parameters
+    ----------
+    path, jobs, progress, model, trusted
+        As in :func:`analyse_mailbox`.
+    output : path-like
+        The file to write; its suffix picks the format.
+    rejections_only : bool, default False
+        Write only the rows of rejections.
+
+    Returns
+    -------
+    pandas.DataFrame
+        :data:`SUMMARY_COLUMNS` of every row, for :func:`summarise`.
+
+    Examples
+    --------
+    >>> from rebound_nlp.batch import analyse_mailbox_to, summarise
+    >>> rows = analyse_mailbox_to("data/samples/mailbox.mbox", "table.csv")  # doctest: +SKIP
+    >>> print(summarise(rows))  # doctest: +SKIP
+    """
+    import json
+    import tempfile
+
+    if jobs < 1:
+        raise ValueError(f"jobs must be at least 1, got {jobs}")
+    writer = TableWriter(output)
+    analyzer = Analyzer(model, trusted=trusted)
+    first: dict[str, str] = {}
+    dated: list[tuple[datetime, int, Advice]] = []
+    summary: list[dict[str, Any]] = []
+    with tempfile.TemporaryFile("w+", encoding="utf-8") as spool, writer:
+        chunks = _run(_chunks(iter_mailbox(path), CHUNK), jobs, analyzer)
+        for rows in _progress(chunks, progress):
+            _prepare(rows, first)
+            dated += _dated_rejections(rows, len(summary))
+            for row in rows:
+                spool.write(json.dumps(row.fields, default=datetime.isoformat) + "\n")
+                summary.append({k: row.fields[k] for k in SUMMARY_COLUMNS})
+        updates = _history_updates(dated)
+        spool.seek(0)
+        piece: list[dict[str, Any]] = []
+        for i, line in enumerate(spool):
+            fields = json.loads(line)
+            if i in updates:
+                _set_strategies(fields, updates[i])
+            if fields["is_rejection"] or not rejections_only:
+                piece.append(fields)
+            if len(piece) == _PIECE:
+                writer.write(to_frame(piece))
+                piece = []
+        if piece:
+            writer.write(to_frame(piece))
+    return pd.DataFrame(summary, columns=list(SUMMARY_COLUMNS))
 
 
 def analyse(emails: Iterable[str] | pd.DataFrame | Iterable[dict[str, Any]], *,
@@ -428,88 +493,3 @@ def summarise(table: pd.DataFrame) -> str:
             f"{k} {v}" for k, v in feedback.most_common(3)) or "none"))
     lines.append(f"messages with errors: {errors}")
     return "\n".join(lines)
-
-
-def _json_value(value: Any) -> Any:
-    if value is pd.NaT or value is pd.NA:
-        return None
-    if isinstance(value, pd.Timestamp):
-        return value.isoformat()
-    raise TypeError(f"cannot write {type(value).__name__} to JSON")
-
-
-_SUFFIXES = (".csv", ".jsonl", ".parquet")
-
-
-def check_output(path: str | os.PathLike[str]) -> Path:
-    """Check that :func:`write_table` can write ``path``, before any work is done.
-
-    Raises
-    ------
-    OutputError
-        An unknown suffix, a folder that is missing or not writable, or a folder at ``path``.
-    MissingDependencyError
-        ``.parquet`` without pyarrow.
-    """
-    p = Path(path)
-    suffix = p.suffix.lower()
-    if suffix not in _SUFFIXES:
-        raise OutputError(f"{p}: unknown output type {suffix!r}; use .csv, .jsonl or .parquet.")
-    if suffix == ".parquet":
-        try:
-            import pyarrow  # noqa: F401
-        except ImportError as exc:
-            from rebound_nlp.errors import MissingDependencyError
-
-            raise MissingDependencyError(
-                "Writing parquet needs pyarrow: pip install 'rebound-nlp[parquet]'."
-            ) from exc
-    folder = Path(os.path.realpath(p)).parent
-    if not folder.is_dir():
-        raise OutputError(f"cannot write {p}: the folder {folder} does not exist; create it "
-                          "first or choose another path.")
-    if not os.access(folder, os.W_OK | os.X_OK):
-        raise OutputError(f"cannot write {p}: the folder {folder} is not writable.")
-    if p.is_dir():
-        raise OutputError(f"cannot write {p}: it is a folder; give a file name such as "
-                          f"{p / ('table' + suffix)}.")
-    return p
-
-
-def write_table(table: pd.DataFrame, path: str | os.PathLike[str]) -> None:
-    """Write the table as .csv, .jsonl or .parquet (parquet needs pyarrow).
-
-    The table goes to a temporary file beside ``path`` that replaces it once
-    complete: an error or an interruption leaves what was at ``path`` as it was.
-
-    Raises
-    ------
-    OutputError
-        ``path`` cannot be written (see :func:`check_output`); nothing was written.
-    WriteError
-        Writing failed part-way (disk full, file-size limit); ``path`` is unchanged.
-    """
-    import json
-
-    from rebound_nlp.files import atomic_path
-
-    p = check_output(path)
-    suffix = p.suffix.lower()
-    try:
-        with atomic_path(p) as tmp:
-            if suffix == ".csv":
-                out = table.copy()
-                for col in ("feedback", "reasons", "strategies"):
-                    out[col] = [json.dumps(v) for v in out[col]]
-                out.to_csv(tmp, index=False)
-            elif suffix == ".jsonl":
-                # json.dumps keeps every digit; DataFrame.to_json rounds to 10.
-                with tmp.open("w", encoding="utf-8") as fh:
-                    for record in table.to_dict("records"):
-                        fh.write(json.dumps(record, default=_json_value, ensure_ascii=False)
-                                 + "\n")
-            else:
-                table.to_parquet(tmp, index=False)
-    except OSError as exc:
-        raise WriteError(f"could not write {p}: {exc.strerror or exc}; what was there before "
-                         "is unchanged.") from exc

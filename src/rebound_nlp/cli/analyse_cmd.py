@@ -31,19 +31,19 @@ def add_parser(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from rebound_nlp.batch import analyse_mailbox, check_output, summarise, write_table
+    from rebound_nlp.batch import analyse_mailbox, analyse_mailbox_to, summarise
 
-    if args.output:
-        check_output(args.output)  # before the analysis, not after it
     progress = not args.no_progress and sys.stderr.isatty()
-    table = analyse_mailbox(args.path, jobs=args.jobs, progress=progress, model=args.model,
-                            trusted=args.trusted)
-    summary = summarise(table)
-    shown = table[table["is_rejection"] == True] if args.rejections_only else table  # noqa: E712
+    options = {"jobs": args.jobs, "progress": progress, "model": args.model,
+               "trusted": args.trusted}
     if args.output:
-        write_table(shown, args.output)
-        print(f"wrote {len(shown)} rows to {args.output}")
+        # Streams into the file (checked before the analysis): memory stays flat.
+        table = analyse_mailbox_to(args.path, args.output,
+                                   rejections_only=args.rejections_only, **options)
+        written = int(table["is_rejection"].sum()) if args.rejections_only else len(table)
+        print(f"wrote {written} rows to {args.output}")
     else:
+        table = analyse_mailbox(args.path, **options)
         columns = ["date", "company", "kind", "tone", "stage", "feedback", "reasons",
                    "strategy", "strategy_title"]
         rejections = table[table["is_rejection"] == True]  # noqa: E712
@@ -53,6 +53,6 @@ def run(args: argparse.Namespace) -> int:
             with pd.option_context("display.width", 160, "display.max_colwidth", 40,
                                    "display.max_rows", 200):
                 print(rejections[columns].to_string())
-    print(summary)
+    print(summarise(table))
     read = len(table) - int(table["error"].astype(bool).sum())
     return 0 if read else 1
