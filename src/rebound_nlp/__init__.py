@@ -19,7 +19,7 @@ from rebound_nlp.errors import ReboundError
 from rebound_nlp.strategy import StrategyAdvice
 
 if TYPE_CHECKING:
-    from rebound_nlp.batch import analyse, analyse_mailbox
+    from rebound_nlp.batch import analyse, analyse_mailbox, analyse_mailbox_to
     from rebound_nlp.classify import Model
     from rebound_nlp.persist import load_model
 
@@ -34,6 +34,7 @@ __all__ = [
     "advise",
     "analyse",
     "analyse_mailbox",
+    "analyse_mailbox_to",
     "load_model",
 ]
 
@@ -43,6 +44,7 @@ _LAZY = {
     "Model": "rebound_nlp.classify",
     "analyse": "rebound_nlp.batch",
     "analyse_mailbox": "rebound_nlp.batch",
+    "analyse_mailbox_to": "rebound_nlp.batch",
 }
 
 
