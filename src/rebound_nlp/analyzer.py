@@ -77,9 +77,12 @@ class Analyzer:
                  batch_size: int = 128) -> None:
         if batch_size < 1:
             raise ValueError(f"batch_size must be at least 1, got {batch_size}")
+        from rebound_nlp.nlp import get_nlp
+
         self.model = resolve_model(model, trusted=trusted)
         self.points = points or self.model.operating_points
         self.batch_size = batch_size
+        get_nlp()  # built now: worker processes forked later inherit it
 
     def __call__(self, body: str, subject: str = "") -> Advice:
         """The :class:`~rebound_nlp.Advice` for one email."""

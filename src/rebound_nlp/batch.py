@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import pandas as pd
 
@@ -304,7 +304,27 @@ def _progress(it: Iterator[list[_Row]], enabled: bool) -> Iterator[list[_Row]]:
             yield rows
 
 
-def analyse_mailbox(path: str | os.PathLike[str], *, jobs: int = 1, progress: bool = False,
+Jobs = int | Literal["auto"]
+"""Worker processes: a number, or ``"auto"`` for one per available CPU."""
+
+
+def resolve_jobs(jobs: Jobs) -> int:
+    """The number of worker processes ``jobs`` asks for.
+
+    Examples
+    --------
+    >>> resolve_jobs(2), resolve_jobs("auto") >= 1
+    (2, True)
+    """
+    if jobs == "auto":
+        return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
+                   else os.cpu_count() or 1)
+    if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
+        raise ValueError(f"jobs must be a whole number of at least 1 or 'auto', got {jobs!r}")
+    return jobs
+
+
+def analyse_mailbox(path: str | os.PathLike[str], *, jobs: Jobs = 1, progress: bool = False,
                     model: Model | str | os.PathLike[str] | None = None,
                     trusted: bool = False) -> pd.DataFrame:
     """Analyse every message of a mailbox into one row each, in mailbox order.
@@ -314,8 +334,10 @@ def analyse_mailbox(path: str | os.PathLike[str], *, jobs: int = 1, progress: bo
     path : path-like
         An mbox file, a Maildir (``cur/``, ``new/``, ``tmp/``), a folder of
         ``.eml`` files (searched recursively) or a single ``.eml`` file.
-    jobs : int, default 1
-        Worker processes; the table is identical for any value.
+    jobs : int or "auto", default 1
+        Worker processes (``"auto"``: one per available CPU); the table is
+        identical for any value.  The model and the pipeline are loaded once,
+        in this process, before the workers start.
     progress : bool, default False
         Show a progress bar.
     model : Model or path-like, optional
@@ -341,8 +363,7 @@ def analyse_mailbox(path: str | os.PathLike[str], *, jobs: int = 1, progress: bo
     >>> table = analyse_mailbox("data/samples/mailbox.mbox")  # doctest: +SKIP
     >>> table[table.is_rejection][["company", "tone", "strategy_title"]]  # doctest: +SKIP
     """
-    if jobs < 1:
-        raise ValueError(f"jobs must be at least 1, got {jobs}")
+    jobs = resolve_jobs(jobs)
     analyzer = Analyzer(model, trusted=trusted)
     rows: list[_Row] = []
     for chunk_rows in _progress(_run(_chunks(iter_mailbox(path), CHUNK), jobs, analyzer),
@@ -357,7 +378,7 @@ _PIECE = 2_000
 
 
 def analyse_mailbox_to(path: str | os.PathLike[str], output: str | os.PathLike[str], *,
-                       jobs: int = 1, progress: bool = False,
+                       jobs: Jobs = 1, progress: bool = False,
                        model: Model | str | os.PathLike[str] | None = None,
                        trusted: bool = False, rejections_only: bool = False) -> pd.DataFrame:
     """Analyse a mailbox straight into a .csv, .jsonl or .parquet file.
@@ -391,8 +412,7 @@ def analyse_mailbox_to(path: str | os.PathLike[str], output: str | os.PathLike[s
     import json
     import tempfile
 
-    if jobs < 1:
-        raise ValueError(f"jobs must be at least 1, got {jobs}")
+    jobs = resolve_jobs(jobs)
     writer = TableWriter(output)
     analyzer = Analyzer(model, trusted=trusted)
     first: dict[str, str] = {}

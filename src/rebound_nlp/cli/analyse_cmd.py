@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import Any
 
-from rebound_nlp.cli.common import positive_int
+from rebound_nlp.cli.common import job_count
 
 
 def add_parser(sub: Any) -> None:
@@ -21,7 +21,8 @@ def add_parser(sub: Any) -> None:
     )
     p.add_argument("path", help="an mbox file, a Maildir, a folder of .eml files or one .eml")
     p.add_argument("-o", "--output", help="write the table: .csv, .jsonl or .parquet")
-    p.add_argument("--jobs", type=positive_int, default=1, help="worker processes (default 1)")
+    p.add_argument("--jobs", type=job_count, default=1,
+                   help="worker processes, or auto for one per CPU (default 1)")
     p.add_argument("--rejections-only", action="store_true", help="keep rejections only")
     p.add_argument("--model", help="model folder (default: the shipped model)")
     p.add_argument("--trusted", action="store_true",

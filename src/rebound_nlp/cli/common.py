@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import NoReturn
 
-__all__ = ["Parser", "UsageError", "positive_int"]
+__all__ = ["Parser", "UsageError", "job_count", "positive_int"]
 
 
 class UsageError(Exception):
@@ -28,3 +28,8 @@ def positive_int(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
     return value
+
+
+def job_count(text: str) -> int | str:
+    """An argparse type for ``--jobs``: a whole number of at least 1, or ``auto``."""
+    return "auto" if text == "auto" else positive_int(text)

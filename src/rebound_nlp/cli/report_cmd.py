@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from rebound_nlp.cli.common import UsageError, positive_int
+from rebound_nlp.cli.common import UsageError, job_count
 
 
 def add_parser(sub: Any) -> None:
@@ -24,7 +24,8 @@ def add_parser(sub: Any) -> None:
     p.add_argument("path", help="an mbox file, a Maildir, a folder of .eml files or one .eml")
     p.add_argument("-o", "--output", default="report.html",
                    help="the HTML file to write (default report.html)")
-    p.add_argument("--jobs", type=positive_int, default=1, help="worker processes (default 1)")
+    p.add_argument("--jobs", type=job_count, default=1,
+                   help="worker processes, or auto for one per CPU (default 1)")
     p.add_argument("--no-answer-days", type=float, default=30, metavar="DAYS",
                    help="days of silence after which an application counts as unanswered "
                    "(default 30)")

@@ -36,6 +36,7 @@ from rebound_nlp.report._charts import (
 from rebound_nlp.strategy import strategy_table
 
 if TYPE_CHECKING:
+    from rebound_nlp.batch import Jobs
     from rebound_nlp.classify import Model
 
 __all__ = ["report", "report_mailbox"]
@@ -433,7 +434,7 @@ def report(table: pd.DataFrame, path: str | os.PathLike[str], *, no_answer_days:
 
 
 def report_mailbox(mailbox: str | os.PathLike[str], path: str | os.PathLike[str], *,
-                   jobs: int = 1, progress: bool = False, no_answer_days: float = 30,
+                   jobs: Jobs = 1, progress: bool = False, no_answer_days: float = 30,
                    model: Model | str | os.PathLike[str] | None = None,
                    trusted: bool = False) -> Path:
     """Analyse a mailbox and write its job-search report (what ``rebound report`` does).
