@@ -10,9 +10,10 @@ fresh processes:
 
 Each process sets up first (imports, spaCy pipeline, model) outside the
 timing; workers set themselves up inside it.  Floors and ``jobs=1`` are CPU
-time; ``jobs=2`` is wall time, which is what a second worker can shorten.  The combined floor is both floors one after the
-other.  Memory is the peak of the summed RSS (and PSS) of the analysing
-process and all its workers, sampled from outside.
+time; ``jobs=2`` is wall time, which is what a second worker can shorten.
+The combined floor is both floors one after the other.  Memory is the peak
+of the summed RSS (and PSS) of the analysing process and all its workers,
+sampled from outside.
 
 Usage: python benchmarks/bench_mailbox.py [--messages 20000]
 """
