@@ -93,6 +93,7 @@ def ref_line_breaks(doc: Doc) -> Doc:
 
 @functools.cache
 def reference_nlp() -> Language:
+    get_nlp()  # registers the cue extension
     nlp = spacy.blank("en")
     nlp.add_pipe("test_reference_line_breaks")
     nlp.add_pipe("sentencizer")

@@ -86,8 +86,7 @@ def _cue_phrases(batch: DocBatch, doc: int) -> dict[str, str]:
     for k in batch.cues_of(doc):
         label = batch.cue_labels[k]
         if not label.startswith("s:") and not label.endswith("~neg") and label not in found:
-            start, end = batch.cue_chars[k].tolist()
-            found[label] = text[start:end]
+            found[label] = text[batch.cue_chars[0, k] : batch.cue_chars[1, k]]
     return found
 
 
@@ -291,7 +290,7 @@ class Model:
                 stage_probabilities=stage,
                 probabilities=probs,
                 feedback=feedback.get(i, ()),
-                evidence=self._evidence(rows.cols[a:b], weighted[a:b], rows.spans[a:b],
+                evidence=self._evidence(rows.cols[a:b], weighted[a:b], rows.spans[:, a:b],
                                         batch.texts[i], kind, probs, tone, stage, points),
                 cues=_cue_phrases(batch, i),
             ))
@@ -318,7 +317,7 @@ class Model:
             rows.cols, layer.tfidf(rows.indptr, rows.cols, rows.counts)))
         p_feedback = proba[FEEDBACK_HEAD][:, 1].tolist()
         p_cats = np.column_stack([proba[c][:, 1] for c in categories]).tolist()
-        chars = batch.sent_chars.tolist()
+        starts, ends = batch.sent_chars.tolist()
         found: dict[int, tuple[SentencePrediction, ...]] = {}
         at = 0
         for d, (a, b) in zip(docs, ranges, strict=True):
@@ -329,8 +328,8 @@ class Model:
                     continue
                 p_cat = p_cats[row]
                 best = p_cat.index(max(p_cat))
-                start, end = chars[s]
-                end = start + len(text[start:end].rstrip())
+                start = starts[s]
+                end = start + len(text[start : ends[s]].rstrip())
                 # Each feedback sentence has at least its likeliest category.
                 hits += [
                     SentencePrediction(c, start, end, p_feedback[row] * p)
@@ -360,8 +359,8 @@ class Model:
         layer = self._email_layer
         evidence: dict[str, tuple[str, ...]] = {}
         # Stop words and features without a place in the text are no evidence.
-        usable = (~self._email_index.stop[cols] & (spans[:, 0] >= 0)).tolist()
-        where = spans.tolist()
+        usable = (~self._email_index.stop[cols] & (spans[0] >= 0)).tolist()
+        starts, ends = spans.tolist()
 
         def phrases(contrib: np.ndarray) -> tuple[str, ...]:
             found: list[str] = []
@@ -370,7 +369,7 @@ class Model:
                     break
                 if not usable[k]:
                     continue
-                phrase = text[where[k][0] : where[k][1]]
+                phrase = text[starts[k] : ends[k]]
                 if not any(phrase in f or f in phrase for f in found):
                     found.append(phrase)
             return tuple(found)

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 import spacy
-from spacy.attrs import IDX, IS_SPACE, LENGTH, LIKE_NUM, SENT_START
+from spacy.attrs import IDX, LENGTH, SENT_START
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
@@ -54,19 +54,21 @@ def doc_text(doc: Doc) -> str:
     return str(text)
 
 
-def _breaks(text: str, i: int, idx: list[int], length: list[int], space: list[int],
-            num: list[int]) -> bool:
+def _breaks(doc: Doc, text: str, i: int, idx: list[int], length: list[int]) -> bool:
     """Whether the line break in token ``i`` (or in the whitespace after it) ends a sentence."""
     start, following = idx[i], idx[i + 1]
     if text.count("\n", start, following) >= 2 or "\n\n" in text[start : following + 1]:
         return True  # a blank line: a new paragraph
     if text[following : following + length[i + 1]] in _BULLETS:
         return True
-    if num[i + 1] and i + 2 < len(idx) and text[idx[i + 2] : idx[i + 2] + length[i + 2]] in {
-            ".", ")"}:
+    if (i + 2 < len(idx) and text[idx[i + 2] : idx[i + 2] + length[i + 2]] in {".", ")"}
+            and doc[i + 1].like_num):
         return True  # a numbered list: "2." or "2)"
-    p = i - 1 if space[i] and i else i
-    if text[idx[p] : idx[p] + length[p]][-1:] in {".", "!", "?", ":", ";"}:
+    # The text before the break: this token, or the one before if this is whitespace.
+    last = text[start : start + length[i]]
+    if i and last.isspace():
+        last = text[idx[i - 1] : idx[i - 1] + length[i - 1]]
+    if last[-1:] in {".", "!", "?", ":", ";"}:
         return True
     return start - (text.rfind("\n", 0, start) + 1) < SHORT_LINE
 
@@ -81,16 +83,16 @@ def line_breaks(doc: Doc) -> Doc:
     text = doc_text(doc)
     if "\n" not in text or len(doc) < 2:
         return doc
-    table = doc.to_array([IDX, LENGTH, IS_SPACE, LIKE_NUM, SENT_START])
-    idx = table[:, 0].tolist()
-    # The token holding each line break: the last one starting at or before it.
+    table = doc.to_array([IDX, LENGTH, SENT_START])
+    # The token after the one holding each line break (the last one starting
+    # at or before it); each once.
     breaks = [m.start() for m in _NEWLINE.finditer(text)]
-    holders = np.unique(np.searchsorted(table[:, 0], breaks, side="right") - 1).tolist()
-    length, space, num = (table[:, k].tolist() for k in (1, 2, 3))
-    starts = table[:, 4]
-    for i in holders:
-        if i + 1 < len(idx):
-            starts[i + 1] = 1 if _breaks(text, i, idx, length, space, num) else _NOT_START
+    after = dict.fromkeys(np.searchsorted(table[:, 0], breaks, side="right").tolist())
+    idx, length = table[:, 0].tolist(), table[:, 1].tolist()
+    starts = table[:, 2]
+    for j in after:
+        if j < len(idx):
+            starts[j] = 1 if _breaks(doc, text, j - 1, idx, length) else _NOT_START
     doc.from_array([SENT_START], starts)  # type: ignore[arg-type]  # uint64, as to_array gave
     return doc
 
