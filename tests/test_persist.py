@@ -118,7 +118,8 @@ def test_layers_equal_estimators() -> None:
     docs = list(make_docs(bodies))
     rows = model._email_index.rows(email_items(read_docs(docs), [""] * len(docs)))
     got = layer.proba(rows.indptr, layer.weighted(
-        rows.cols, layer.tfidf(rows.indptr, rows.cols, rows.counts)))
+        rows.cols, layer.tfidf(rows.indptr, rows.cols, rows.counts))).tolist()
     x = model.email_vectorizer.transform([email_features(doc) for doc in docs])
     for name, head in model.email_heads.items():
-        np.testing.assert_allclose(got[name], head.predict_proba(x), atol=1e-12)
+        np.testing.assert_allclose([layer.head_proba(row, name) for row in got],
+                                   head.predict_proba(x), atol=1e-12)

@@ -254,16 +254,16 @@ class Model:
         batch = read_docs(docs)
         rows = self._email_index.rows(email_items(batch, subjects))
         weighted = layer.weighted(rows.cols, layer.tfidf(rows.indptr, rows.cols, rows.counts))
-        proba = {name: p.tolist() for name, p in layer.proba(rows.indptr, weighted).items()}
-        binary = [(name, layer.classes[name].index(True)) for name in BINARY_HEADS
-                  if name in proba]
-        evidence_counts = job_evidence(batch, subjects) if "kind" in proba else []
+        proba = layer.proba(rows.indptr, weighted).tolist()
+        true = {name: layer.classes[name].index(True) for name in BINARY_HEADS
+                if name in layer.columns}
+        evidence_counts = job_evidence(batch, subjects) if "kind" in layer.columns else []
         heads = []
-        for i in range(len(docs)):
-            probs = {name: proba[name][i][true] for name, true in binary}
-            tone = self._distribution("tone", proba, TONES, i)
-            stage = self._distribution("stage", proba, (*STAGES, STAGE_UNKNOWN), i)
-            kind_p = self._distribution("kind", proba, KINDS, i)
+        for i, row in enumerate(proba):
+            probs = {name: layer.head_proba(row, name)[t] for name, t in true.items()}
+            tone = self._distribution("tone", row, TONES)
+            stage = self._distribution("stage", row, (*STAGES, STAGE_UNKNOWN))
+            kind_p = self._distribution("kind", row, KINDS)
             kind: Kind | None
             if kind_p:
                 if evidence_counts[i] < points.min_job_cues:
@@ -296,12 +296,13 @@ class Model:
             ))
         return out
 
-    def _distribution(self, name: str, proba: dict[str, list[list[float]]],
-                      labels: Sequence[str], i: int) -> dict[str, float]:
-        if name not in proba:
+    def _distribution(self, name: str, row: list[float], labels: Sequence[str]
+                      ) -> dict[str, float]:
+        layer = self._email_layer
+        if name not in layer.columns:
             return {}
-        row, classes = proba[name][i], self._email_layer.classes[name]
-        return {c: row[classes.index(c)] if c in classes else 0.0 for c in labels}
+        proba, classes = layer.head_proba(row, name), layer.classes[name]
+        return {c: proba[classes.index(c)] if c in classes else 0.0 for c in labels}
 
     def _predict_sentences(self, batch: DocBatch, docs: Sequence[int], points: OperatingPoints
                            ) -> dict[int, tuple[SentencePrediction, ...]]:
@@ -314,9 +315,9 @@ class Model:
         sents = np.concatenate([np.arange(a, b) for a, b in ranges])
         rows = self._sentence_index.rows(sentence_items(batch, sents))
         proba = layer.proba(rows.indptr, layer.weighted(
-            rows.cols, layer.tfidf(rows.indptr, rows.cols, rows.counts)))
-        p_feedback = proba[FEEDBACK_HEAD][:, 1].tolist()
-        p_cats = np.column_stack([proba[c][:, 1] for c in categories]).tolist()
+            rows.cols, layer.tfidf(rows.indptr, rows.cols, rows.counts))).tolist()
+        p_feedback = [layer.head_proba(row, FEEDBACK_HEAD)[1] for row in proba]
+        p_cats = [[layer.head_proba(row, c)[1] for c in categories] for row in proba]
         starts, ends = batch.sent_chars.tolist()
         found: dict[int, tuple[SentencePrediction, ...]] = {}
         at = 0
@@ -357,47 +358,51 @@ class Model:
         output (:meth:`LinearLayer.weighted`), ``spans`` where each first occurs.
         """
         layer = self._email_layer
-        evidence: dict[str, tuple[str, ...]] = {}
+        is_rejection = kind == "rejection"
+        # Each decision's evidence pushes towards its answer: a sum of
+        # (output, sign) of the heads behind it.
+        wanted: dict[str, list[tuple[int, float]]] = {}
+        if "kind" in layer.columns:
+            if kind is not None:
+                wanted["kind"] = [layer.output("kind", kind)]
+            if not is_rejection:
+                column, sign = layer.output("kind", "rejection")
+                wanted["rejection"] = [(column, -sign)]
+        elif "rejection" in layer.columns:
+            wanted["rejection"] = [layer.output("rejection", is_rejection)]
+        if is_rejection:
+            for name, dist in (("tone", tone), ("stage", stage)):
+                if dist:
+                    wanted[name] = [layer.output(name, max(dist, key=dist.__getitem__))]
+            reason_heads = [r for r in REASONS if r in probs]
+            if reason_heads:
+                # Evidence for the reasons given, or against all when none is.
+                found = [r for r in reason_heads if probs[r] >= points.flags]
+                wanted["reasons"] = [layer.output(r, bool(found)) for r in (found or reason_heads)]
+            for name in ("future_invite", "feedback_offer"):
+                if name in probs:
+                    wanted[name] = [layer.output(name, probs[name] >= points.flags)]
+        if not wanted:
+            return {}
+        contribs = np.empty((len(wanted), len(cols)))
+        for row, outputs in zip(contribs, wanted.values(), strict=True):
+            row[:] = sum(sign * weighted[:, column] for column, sign in outputs)
+        orders = np.argsort(-contribs, axis=1).tolist()
         # Stop words and features without a place in the text are no evidence.
         usable = (~self._email_index.stop[cols] & (spans[0] >= 0)).tolist()
         starts, ends = spans.tolist()
-
-        def phrases(contrib: np.ndarray) -> tuple[str, ...]:
-            found: list[str] = []
-            for k in np.argsort(-contrib).tolist():
-                if contrib[k] <= 0 or len(found) == _EVIDENCE_SIZE:
+        evidence: dict[str, tuple[str, ...]] = {}
+        for name, order, values in zip(wanted, orders, contribs.tolist(), strict=True):
+            found_phrases: list[str] = []
+            for k in order:
+                if values[k] <= 0 or len(found_phrases) == _EVIDENCE_SIZE:
                     break
                 if not usable[k]:
                     continue
                 phrase = text[starts[k] : ends[k]]
-                if not any(phrase in f or f in phrase for f in found):
-                    found.append(phrase)
-            return tuple(found)
-
-        def towards(name: str, label: Any) -> np.ndarray:
-            column, sign = layer.output(name, label)
-            return sign * weighted[:, column]
-
-        is_rejection = kind == "rejection"
-        if "kind" in layer.columns:
-            if kind is not None:
-                evidence["kind"] = phrases(towards("kind", kind))
-            evidence["rejection"] = (evidence.get("kind", ()) if is_rejection else
-                                     phrases(-towards("kind", "rejection")))
-        elif "rejection" in layer.columns:
-            evidence["rejection"] = phrases(towards("rejection", is_rejection))
-        if not is_rejection:
-            return evidence
-        for name, dist in (("tone", tone), ("stage", stage)):
-            if dist:
-                evidence[name] = phrases(towards(name, max(dist, key=dist.__getitem__)))
-        reason_heads = [r for r in REASONS if r in probs]
-        if reason_heads:
-            # Evidence for the reasons given, or against all when none is.
-            found = [r for r in reason_heads if probs[r] >= points.flags]
-            contrib = sum(towards(r, bool(found)) for r in (found or reason_heads))
-            evidence["reasons"] = phrases(np.asarray(contrib))
-        for name in ("future_invite", "feedback_offer"):
-            if name in probs:
-                evidence[name] = phrases(towards(name, probs[name] >= points.flags))
+                if not any(phrase in f or f in phrase for f in found_phrases):
+                    found_phrases.append(phrase)
+            evidence[name] = tuple(found_phrases)
+            if name == "kind" and is_rejection:
+                evidence["rejection"] = evidence["kind"]
         return evidence

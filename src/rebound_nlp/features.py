@@ -22,6 +22,7 @@ import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from operator import itemgetter
+from typing import Any
 
 import numpy as np
 from spacy.attrs import (
@@ -111,7 +112,6 @@ def _among(values: np.ndarray, keys: Sequence[np.uint64]) -> np.ndarray:
     return found
 
 
-_NEGATION_KEYS = _keys(_NEGATIONS)
 _KEEP_PUNCT_KEYS = _keys(_KEEP_PUNCT)
 _SPECIAL_KEYS = {get_string_id(w): w for w in (_URL, _EMAIL, _NUM)}
 _URL_KEY, _EMAIL_KEY, _NUM_KEY = (np.uint64(get_string_id(w)) for w in (_URL, _EMAIL, _NUM))
@@ -168,22 +168,42 @@ def _hash_str(text: str) -> int:
     return h
 
 
-def _hash_texts(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
-    """Polynomial hashes (:func:`_hash_str`) and lengths of ``texts``."""
-    lengths = np.fromiter(map(len, texts), dtype=np.intp, count=len(texts))
-    hashes = np.zeros(len(texts), dtype=np.uint64)
-    short = lengths <= _HASH_WIDTH
-    if short.all():
-        if texts:
-            points = _code_points(np.array(texts))
-            hashes[:] = points.astype(np.uint64) @ _POWERS[:points.shape[1]]
-    else:
-        for k in np.flatnonzero(~short).tolist():
-            hashes[k] = _hash_str(texts[k])
-        if short.any():
-            hashes[short] = _hash_texts([t for t, ok in zip(texts, short.tolist(), strict=True)
-                                         if ok])[0]
-    return hashes, lengths
+_Word = tuple[str, bool, bool, bool, int, int]
+
+
+class _Lexicon:
+    """What the features need to know of each normalised word, by its spaCy key.
+
+    Kept across calls (a word's text, and so all of this, follows from its
+    key), so that a batch looks up only the words it has not met before; it
+    forgets everything when it grows past ``limit`` words, to stay bounded.
+    Each entry: text, whether it starts with a letter or a digit, whether it
+    says thank you, whether it is a negation, polynomial hash
+    (:func:`_hash_str`), length.
+    """
+
+    def __init__(self, limit: int = 200_000) -> None:
+        self.limit = limit
+        self._known: dict[int, _Word] = {}
+
+    def _entry(self, key: int, strings: Any) -> _Word:
+        text = _SPECIAL_KEYS.get(key) or strings[key]
+        return (text, text[:1].isalnum(), text in _THANKS, text in _NEGATIONS, _hash_str(text),
+                len(text))
+
+    def lookup(self, keys: list[int], strings: Any) -> list[_Word]:
+        known = self._known
+        if len(known) > self.limit:
+            known.clear()
+        found = list(map(known.get, keys))
+        if None in found:
+            for k, (key, entry) in enumerate(zip(keys, found, strict=True)):
+                if entry is None:
+                    found[k] = known[key] = self._entry(key, strings)
+        return found  # type: ignore[return-value]
+
+
+_LEXICON = _Lexicon()
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -210,6 +230,8 @@ class DocBatch:
     """First and end character of each sentence (``2 x n_sents``)."""
     sent_words: np.ndarray
     """Words of each sentence (``n_sents + 1``)."""
+    word_sent: np.ndarray
+    """Sentence of each word."""
     word_ids: np.ndarray
     """Each word's entry in the batch's vocabulary (``vocab_*``)."""
     word_chars: np.ndarray
@@ -237,6 +259,13 @@ class DocBatch:
         return range(int(self.sent_cues[first]), int(self.sent_cues[last]))
 
 
+def _pair(first: np.ndarray, second: np.ndarray) -> np.ndarray:
+    """``np.stack([first, second])``, without its overhead on small arrays."""
+    out = np.empty((2, len(first)), dtype=np.intp)
+    out[0], out[1] = first, second
+    return out
+
+
 def _group_ptr(group: np.ndarray, n: int) -> np.ndarray:
     """Index pointer of a sorted array of group numbers ``0 <= group < n``."""
     return np.searchsorted(group, np.arange(n + 1)).astype(np.intp)
@@ -254,7 +283,7 @@ def _empty_batch(texts: list[str]) -> DocBatch:
     pairs, ptr = np.zeros((2, 0), dtype=np.intp), np.zeros(1, dtype=np.intp)
     none = np.zeros(0, dtype=np.intp)
     return DocBatch(texts, np.zeros(len(texts) + 1, dtype=np.intp), none, pairs, pairs, ptr,
-                    none, pairs, [], np.zeros(0, dtype=np.uint64), none, ptr, [], pairs,
+                    none, none, pairs, [], np.zeros(0, dtype=np.uint64), none, ptr, [], pairs,
                     ["none"] * len(texts), [False] * len(texts))
 
 
@@ -282,19 +311,28 @@ def read_docs(docs: Sequence[Doc]) -> DocBatch:
     is_start[[t for t, size in zip(first_tokens, sizes, strict=True) if size]] = True
     sent_id = np.cumsum(is_start) - 1
     starts = np.flatnonzero(is_start)
-    ends = np.append(starts[1:], n)
+    ends = np.empty_like(starts)
+    ends[:-1], ends[-1] = starts[1:], n
 
     words = np.flatnonzero(~(flags[:, 0] | flags[:, 1] & ~_among(norm, _KEEP_PUNCT_KEYS)))
     word_norm, word_flags = norm[words], flags[words]
     word_norm[word_flags[:, 2]] = _NUM_KEY
     word_norm[word_flags[:, 4]] = _EMAIL_KEY
     word_norm[word_flags[:, 3]] = _URL_KEY
-    vocab: dict[int, int] = {}
-    word_ids = np.fromiter((vocab.setdefault(k, len(vocab)) for k in word_norm.tolist()),
-                           dtype=np.intp, count=len(word_norm))
-    strings = docs[0].vocab.strings
-    vocab_texts = [_SPECIAL_KEYS.get(k) or strings[k] for k in vocab]
-    alnum = np.array([t[:1].isalnum() for t in vocab_texts], dtype=bool)
+    keys = word_norm.tolist()
+    vocab = list(dict.fromkeys(keys))
+    index = {key: k for k, key in enumerate(vocab)}
+    word_ids = np.fromiter(map(index.__getitem__, keys), dtype=np.intp, count=len(keys))
+    entries = _LEXICON.lookup(vocab, docs[0].vocab.strings)
+    vocab_texts = [e[0] for e in entries]
+    alnum, thanks_vocab, negation = (np.array([e[k] for e in entries], dtype=bool)
+                                     for k in (1, 2, 3))
+    hashes, lengths = [e[4] for e in entries], [e[5] for e in entries]
+    # Negation words are words (never numbers, URLs or addresses): count them
+    # over all tokens for the windows before cues.
+    negations = np.zeros(n + 1, dtype=np.intp)
+    negations[words[negation[word_ids]] + 1] = 1
+    np.cumsum(negations, out=negations)
     counted = np.zeros(len(starts), dtype=bool)
     counted[sent_id[words[alnum[word_ids]]]] = True
     kept = np.flatnonzero(counted)
@@ -302,21 +340,21 @@ def read_docs(docs: Sequence[Doc]) -> DocBatch:
 
     in_kept = counted[sent_id[words]]
     words, word_ids = words[in_kept], word_ids[in_kept]
-    word_chars = np.stack([idx[words], end[words]])
+    word_chars = _pair(idx[words], end[words])
     sent_doc = tok_doc[starts[kept]]
     sent_starts, sent_ends = starts[kept], ends[kept]
-    sent_chars = np.stack([idx[sent_starts], end[sent_ends - 1]])
+    sent_chars = _pair(idx[sent_starts], end[sent_ends - 1])
     first_tok = np.array(first_tokens, dtype=np.intp)[sent_doc]
-    sent_tokens = np.stack([sent_starts - first_tok, sent_ends - first_tok])
-    sent_words = _group_ptr(renumber[sent_id[words]], len(kept))
+    sent_tokens = _pair(sent_starts - first_tok, sent_ends - first_tok)
+    word_sent = renumber[sent_id[words]]
+    sent_words = _group_ptr(word_sent, len(kept))
     doc_sents = _group_ptr(sent_doc, len(docs))
 
-    thanks_word = np.array([t in _THANKS for t in vocab_texts], dtype=bool)[word_ids]
     thanks = np.zeros(len(docs), dtype=bool)
-    thanks[tok_doc[words[thanks_word]]] = True
+    thanks[tok_doc[words[thanks_vocab[word_ids]]]] = True
     # The words of each Doc's first sentence (none if it has no sentence).
     first_sents = doc_sents[:-1]
-    opening = sent_words[np.stack([first_sents, np.minimum(first_sents + 1, doc_sents[1:])])]
+    opening = sent_words[_pair(first_sents, np.minimum(first_sents + 1, doc_sents[1:]))]
     greetings = [_greeting(texts[d], vocab_texts, word_ids, word_chars, a, b)
                  for d, (a, b) in enumerate(zip(*opening.tolist(), strict=True))]
 
@@ -331,17 +369,15 @@ def read_docs(docs: Sequence[Doc]) -> DocBatch:
     first_sent = sent_id[cue_first]
     inside = np.flatnonzero((first_sent == sent_id[cue_last]) & counted[first_sent])
     cue_first, cue_last, first_sent = cue_first[inside], cue_last[inside], first_sent[inside]
-    negations = np.zeros(n + 1, dtype=np.intp)
-    np.cumsum(_among(norm, _NEGATION_KEYS), out=negations[1:])
     window = np.maximum(starts[first_sent], cue_first - _NEGATION_WINDOW)
     negated = (negations[cue_first] > negations[window]).tolist()
     cue_labels = [labels[k] + "~neg" if neg else labels[k]
                   for k, neg in zip(inside.tolist(), negated, strict=True)]
-    hashes, lengths = _hash_texts(vocab_texts)
-    return DocBatch(texts, doc_sents, sent_doc, sent_tokens, sent_chars, sent_words, word_ids,
-                    word_chars, vocab_texts, hashes, lengths,
+    return DocBatch(texts, doc_sents, sent_doc, sent_tokens, sent_chars, sent_words, word_sent,
+                    word_ids, word_chars, vocab_texts, np.array(hashes, dtype=np.uint64),
+                    np.array(lengths, dtype=np.intp),
                     _group_ptr(renumber[first_sent], len(kept)), cue_labels,
-                    np.stack([idx[cue_first], end[cue_last]]), greetings, thanks.tolist())
+                    _pair(idx[cue_first], end[cue_last]), greetings, thanks.tolist())
 
 
 def _greeting(text: str, vocab: list[str], word_ids: np.ndarray, word_chars: np.ndarray,
@@ -467,7 +503,7 @@ def email_items(batch: DocBatch, subjects: Sequence[str]) -> Items:
         tail.add(d, "greet:" + batch.greetings[d])
         if not batch.thanks[d]:
             tail.add(d, "x:no_thanks")
-    return Items(batch, np.stack([batch.doc_sents[:-1], batch.doc_sents[1:]]), head.done(),
+    return Items(batch, _pair(batch.doc_sents[:-1], batch.doc_sents[1:]), head.done(),
                  tail.done())
 
 
@@ -492,7 +528,7 @@ def sentence_items(batch: DocBatch, sents: Sequence[int] | np.ndarray) -> Items:
         d = sent_doc[s]
         tail.add(i, "pos:first" if s == doc_sents[d] else
                  "pos:last" if s == doc_sents[d + 1] - 1 else "pos:mid")
-    return Items(batch, np.stack([sents, sents + 1]), _Names(len(sents)).done(), tail.done())
+    return Items(batch, _pair(sents, sents + 1), _Names(len(sents)).done(), tail.done())
 
 
 def job_evidence(batch: DocBatch, subjects: Sequence[str]) -> list[int]:
@@ -617,7 +653,11 @@ class FeatureIndex:
         """Column of each name hash, or -1."""
         if not len(self._sorted):
             return np.full(len(keys), -1, dtype=np.intp)
-        # Sorted queries walk the sorted hashes in order: far fewer cache misses.
+        if len(keys) < 512:
+            at = np.minimum(np.searchsorted(self._sorted, keys), len(self._sorted) - 1)
+            found: np.ndarray = np.where(self._sorted[at] == keys, self._order[at], -1)
+            return found
+        # Many sorted queries walk the sorted hashes in order: far fewer cache misses.
         order = np.argsort(keys)
         ordered = keys[order]
         at = np.minimum(np.searchsorted(self._sorted, ordered), len(self._sorted) - 1)
@@ -632,44 +672,42 @@ class FeatureIndex:
 
     def rows(self, items: Items) -> FeatureRows:
         """The sparse rows of ``items``: columns, counts and first spans."""
-        batch, n = items.batch, len(items)
-        # Where each feature comes in its item's list: head, words and pairs, tail.
-        n_sents = items.sents[1] - items.sents[0]
-        sent = _ranges(items.sents[0], n_sents)
-        sent_item = np.repeat(np.arange(n), n_sents)
-        n_words = batch.sent_words[sent + 1] - batch.sent_words[sent]
-        block = 2 * n_words - 1  # words, then pairs; every counted sentence has a word
-        n_head = np.bincount(items.head.item, minlength=n)
-        middle = np.bincount(sent_item, weights=block, minlength=n).astype(np.intp)
-        size = n_head + middle + np.bincount(items.tail.item, minlength=n)
+        batch, n, head, tail = items.batch, len(items), items.head, items.tail
+        # Each item lists its head, then per sentence its words and their
+        # pairs, then its tail; its sentences and their words are contiguous.
+        first_sent, end_sent = items.sents
+        first_word = batch.sent_words[first_sent]
+        n_words = batch.sent_words[end_sent] - first_word
+        n_head = np.bincount(head.item, minlength=n)
+        middle = 2 * n_words - (end_sent - first_sent)
+        size = n_head + middle + np.bincount(tail.item, minlength=n)
         item_at = np.zeros(n + 1, dtype=np.intp)
         np.cumsum(size, out=item_at[1:])
         total = int(item_at[-1])
         cols = np.full(total, -1, dtype=np.intp)
         spans = np.full((2, total), -1, dtype=np.intp)
-        head, tail = items.head, items.tail
         at = item_at[head.item] + head.rank
         cols[at], spans[:, at] = self._named_cols(head), head.spans
         at = item_at[tail.item] + n_head[tail.item] + middle[tail.item] + tail.rank
         cols[at], spans[:, at] = self._named_cols(tail), tail.spans
 
-        word = _ranges(batch.sent_words[sent], n_words)
+        word = _ranges(first_word, n_words)
         if len(word):
-            # Each sentence's block comes after its item's head and earlier blocks.
-            block_at = np.cumsum(block) - block
-            first = (np.cumsum(n_sents) - n_sents)[sent_item]
-            block_at += item_at[sent_item] + n_head[sent_item] - block_at[first]
-            word_sent = np.repeat(np.arange(len(sent)), n_words)
-            k = word - batch.sent_words[sent][word_sent]
-            at = block_at[word_sent] + k
+            sent = batch.word_sent[word]
+            sent_start = batch.sent_words[sent]
+            sent_size = batch.sent_words[sent + 1] - sent_start
+            # Word k of a sentence comes after the blocks (2 m - 1 entries for
+            # m words) of the item's earlier sentences; its pair with the next
+            # word comes after the sentence's words.
+            base = item_at[:-1] + n_head - 2 * first_word + first_sent
+            at = np.repeat(base, n_words) + word + sent_start - sent
             usable = batch.vocab_lengths <= self.max_len
             vocab_cols = np.where(usable, self._find(self._w + self._powers[2]
                                                      * batch.vocab_hashes), -1)
             ids = batch.word_ids[word]
             cols[at] = vocab_cols[ids]
             spans[:, at] = batch.word_chars[:, word]
-            # Pairs of adjacent words of one sentence.
-            pair = np.flatnonzero(k < n_words[word_sent] - 1)
+            pair = np.flatnonzero(word + 1 < sent_start + sent_size)
             x, y = ids[pair], ids[pair + 1]
             length = batch.vocab_lengths[x]
             ok = usable[x] & usable[y] & (length + batch.vocab_lengths[y] + 3 <= self.max_len)
@@ -677,7 +715,7 @@ class FeatureIndex:
             keys = (self._b + self._powers[2] * batch.vocab_hashes[x]
                     + self._powers[shift] * np.uint64(ord(" "))
                     + self._powers[shift + 1] * batch.vocab_hashes[y])
-            at = at[pair] + n_words[word_sent[pair]]
+            at = at[pair] + sent_size[pair]
             cols[at] = np.where(ok, self._find(keys), -1)
             spans[0, at] = batch.word_chars[0, word[pair]]
             spans[1, at] = batch.word_chars[1, word[pair] + 1]
@@ -687,10 +725,13 @@ class FeatureIndex:
         keys = np.repeat(np.arange(n), size)[present] * self.n_cols + cols[present]
         order = np.argsort(keys)
         ordered = keys[order]
-        starts = np.flatnonzero(np.concatenate([[True], ordered[1:] != ordered[:-1]]))
+        new = np.empty(len(ordered) + 1, dtype=bool)
+        new[0], new[-1] = True, True
+        np.not_equal(ordered[1:], ordered[:-1], out=new[1:-1])
+        bounds = np.flatnonzero(new)
+        starts = bounds[:-1]
         first = np.minimum.reduceat(order, starts) if len(starts) else starts
-        counts = np.diff(starts, append=len(ordered))
         by_first = np.argsort(first)
-        unique, first, counts = ordered[starts[by_first]], first[by_first], counts[by_first]
-        return FeatureRows(_group_ptr(unique // self.n_cols, n), unique % self.n_cols, counts,
-                           spans[:, present[first]])
+        unique, first = ordered[starts[by_first]], first[by_first]
+        return FeatureRows(_group_ptr(unique // self.n_cols, n), unique % self.n_cols,
+                           np.diff(bounds)[by_first], spans[:, present[first]])

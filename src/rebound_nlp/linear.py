@@ -127,21 +127,29 @@ class LinearLayer:
             return where.start, 1.0 if label == classes[1] else -1.0
         return where.start + classes.index(label), 1.0
 
-    def proba(self, indptr: np.ndarray, weighted: np.ndarray) -> dict[str, np.ndarray]:
-        """Class probabilities of every head for sparse rows (see :meth:`weighted`): one
-        row per item, the columns of each head ordered as its ``classes``."""
+    def proba(self, indptr: np.ndarray, weighted: np.ndarray) -> np.ndarray:
+        """Output probabilities of sparse rows (see :meth:`weighted`), one row per item:
+        ``P(classes[1])`` for a yes/no head, the class probabilities for the others
+        (read them with :meth:`head_proba`)."""
         scores = np.zeros((len(indptr) - 1, len(self.bias)))
         filled = np.flatnonzero(indptr[1:] > indptr[:-1])
         if len(filled):
             scores[filled] = np.add.reduceat(weighted, indptr[filled], axis=0)
         scores += self.bias
-        out = {}
-        for name, where in self.columns.items():
-            z = scores[:, where]
-            if z.shape[1] == 1:
-                p = 1.0 / (1.0 + np.exp(-z[:, 0]))
-                out[name] = np.column_stack([1.0 - p, p])
-            else:
+        binary = [w.start for w in self.columns.values() if w.stop - w.start == 1]
+        scores[:, binary] = 1.0 / (1.0 + np.exp(-scores[:, binary]))
+        for where in self.columns.values():
+            if where.stop - where.start > 1:
+                z = scores[:, where]
                 e = np.exp(z - z.max(axis=1, keepdims=True))
-                out[name] = e / e.sum(axis=1, keepdims=True)
-        return out
+                scores[:, where] = e / e.sum(axis=1, keepdims=True)
+        return scores
+
+    def head_proba(self, row: Sequence[float], name: str) -> list[float]:
+        """Class probabilities of head ``name`` (ordered as its ``classes``) from a row of
+        :meth:`proba`."""
+        where = self.columns[name]
+        if where.stop - where.start == 1:
+            p = row[where.start]
+            return [1.0 - p, p]
+        return list(row[where])
