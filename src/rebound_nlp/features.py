@@ -632,11 +632,17 @@ class FeatureIndex:
         #: No feature name is longer.
         self.max_len = points.shape[1]
         self._powers = _powers(self.max_len + 4)
+        # Most names are short: hash the first characters of all (in blocks,
+        # to bound the temporary), the rest only for the names that go on.
+        head = min(self.max_len, 24)
         hashes = np.empty(len(names), dtype=np.uint64)
-        block = 8192
-        for at in range(0, len(names), block):
-            hashes[at:at + block] = (points[at:at + block].astype(np.uint64)
-                                     @ self._powers[:self.max_len])
+        for at in range(0, len(names), 8192):
+            block = points[at:at + 8192, :head].astype(np.uint64)
+            hashes[at:at + 8192] = block @ self._powers[:head]
+        if head < self.max_len:
+            longer = np.flatnonzero(points[:, head])
+            hashes[longer] += (points[longer, head:].astype(np.uint64)
+                               @ self._powers[head:self.max_len])
         self._order = np.argsort(hashes)
         self._sorted = hashes[self._order]
         other = np.flatnonzero((points[:, 1] != ord(":"))

@@ -104,7 +104,7 @@ class CueMatcher:
         self.matcher = PhraseMatcher(nlp.vocab, attr="NORM")
         for table, prefix in ((EMAIL_CUES, ""), (SENTENCE_CUES, "s:")):
             for label, phrases in table.items():
-                self.matcher.add(prefix + label, [nlp.make_doc(p) for p in phrases])
+                self.matcher.add(prefix + label, list(nlp.tokenizer.pipe(phrases)))  # type: ignore[union-attr]
 
     def predict(self, doc: Doc) -> list[Cue]:
         strings = doc.vocab.strings
