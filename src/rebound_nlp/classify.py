@@ -79,14 +79,13 @@ class Prediction:
     """Email cue labels found, each with the first phrase that matched it."""
 
 
-def _cue_phrases(batch: DocBatch, doc: int) -> dict[str, str]:
-    """Email cues of Doc ``doc`` that are not negated, each with the first phrase that matched."""
-    text = batch.texts[doc]
+def _cue_phrases(text: str, labels: list[str], starts: list[int], ends: list[int]
+                 ) -> dict[str, str]:
+    """Email cues that are not negated, each with the first phrase that matched."""
     found: dict[str, str] = {}
-    for k in batch.cues_of(doc):
-        label = batch.cue_labels[k]
+    for label, start, end in zip(labels, starts, ends, strict=True):
         if not label.startswith("s:") and not label.endswith("~neg") and label not in found:
-            found[label] = text[batch.cue_chars[0, k] : batch.cue_chars[1, k]]
+            found[label] = text[start:end]
     return found
 
 
@@ -279,9 +278,18 @@ class Model:
             heads.append((kind, kind_p, rejection, tone, stage, probs))
         feedback = self._predict_sentences(
             batch, [i for i, h in enumerate(heads) if h[0] == "rejection"], points)
+        # Lists for the per-email loop: numpy scalars cost more than the rest.
+        indptr = rows.indptr.tolist()
+        # Stop words and features without a place in the text are no evidence.
+        usable = (~self._email_index.stop[rows.cols] & (rows.spans[0] >= 0)).tolist()
+        starts, ends = rows.spans.tolist()
+        cue_ptr = batch.sent_cues[batch.doc_sents].tolist()
+        cue_starts, cue_ends = batch.cue_chars.tolist()
         out = []
         for i, (kind, kind_p, rejection, tone, stage, probs) in enumerate(heads):
-            a, b = int(rows.indptr[i]), int(rows.indptr[i + 1])
+            a, b = indptr[i], indptr[i + 1]
+            text = batch.texts[i]
+            c, d = cue_ptr[i], cue_ptr[i + 1]
             out.append(Prediction(
                 kind=kind,
                 kind_probabilities=kind_p,
@@ -290,9 +298,9 @@ class Model:
                 stage_probabilities=stage,
                 probabilities=probs,
                 feedback=feedback.get(i, ()),
-                evidence=self._evidence(rows.cols[a:b], weighted[a:b], rows.spans[:, a:b],
-                                        batch.texts[i], kind, probs, tone, stage, points),
-                cues=_cue_phrases(batch, i),
+                evidence=self._evidence(weighted[a:b], usable[a:b], starts[a:b], ends[a:b], text,
+                                        kind, probs, tone, stage, points),
+                cues=_cue_phrases(text, batch.cue_labels[c:d], cue_starts[c:d], cue_ends[c:d]),
             ))
         return out
 
@@ -342,9 +350,10 @@ class Model:
 
     def _evidence(
         self,
-        cols: np.ndarray,
         weighted: np.ndarray,
-        spans: np.ndarray,
+        usable: list[bool],
+        starts: list[int],
+        ends: list[int],
         text: str,
         kind: Kind | None,
         probs: dict[str, float],
@@ -355,7 +364,8 @@ class Model:
         """The phrases whose weights pushed each head hardest to its answer.
 
         ``weighted`` holds how much each of the email's features pushes each
-        output (:meth:`LinearLayer.weighted`), ``spans`` where each first occurs.
+        output (:meth:`LinearLayer.weighted`); ``usable`` says which features
+        may serve (not stop words, and found in the text at ``starts:ends``).
         """
         layer = self._email_layer
         is_rejection = kind == "rejection"
@@ -384,25 +394,24 @@ class Model:
                     wanted[name] = [layer.output(name, probs[name] >= points.flags)]
         if not wanted:
             return {}
-        contribs = np.empty((len(wanted), len(cols)))
-        for row, outputs in zip(contribs, wanted.values(), strict=True):
-            row[:] = sum(sign * weighted[:, column] for column, sign in outputs)
-        orders = np.argsort(-contribs, axis=1).tolist()
-        # Stop words and features without a place in the text are no evidence.
-        usable = (~self._email_index.stop[cols] & (spans[0] >= 0)).tolist()
-        starts, ends = spans.tolist()
+        outputs = list(wanted.values())
+        contribs = weighted[:, [o[0][0] for o in outputs]] * [o[0][1] for o in outputs]
+        for j, more in enumerate(outputs):
+            for column, sign in more[1:]:
+                contribs[:, j] += sign * weighted[:, column]
+        orders = np.argsort(-contribs.T, axis=1).tolist()
         evidence: dict[str, tuple[str, ...]] = {}
-        for name, order, values in zip(wanted, orders, contribs.tolist(), strict=True):
-            found_phrases: list[str] = []
+        for name, order, values in zip(wanted, orders, contribs.T.tolist(), strict=True):
+            phrases: list[str] = []
             for k in order:
-                if values[k] <= 0 or len(found_phrases) == _EVIDENCE_SIZE:
+                if values[k] <= 0 or len(phrases) == _EVIDENCE_SIZE:
                     break
                 if not usable[k]:
                     continue
                 phrase = text[starts[k] : ends[k]]
-                if not any(phrase in f or f in phrase for f in found_phrases):
-                    found_phrases.append(phrase)
-            evidence[name] = tuple(found_phrases)
+                if not any(phrase in f or f in phrase for f in phrases):
+                    phrases.append(phrase)
+            evidence[name] = tuple(phrases)
             if name == "kind" and is_rejection:
                 evidence["rejection"] = evidence["kind"]
         return evidence
