@@ -1,9 +1,19 @@
-"""Throughput and peak memory of analyse_mailbox() on a large synthetic mbox.
+"""Throughput and total memory of analyse_mailbox() on large synthetic mboxes, against floors.
 
-Builds an mbox of mixed MIME messages (plain, HTML-only, quoted-printable,
-base64, with attachments) from the corpus, then times jobs=1 and jobs=2 in
-fresh processes and reports their peak memory, at two mailbox sizes to show
-whether memory grows with the mailbox.
+Builds mboxes of mixed MIME messages (plain, HTML-only, quoted-printable,
+base64, with attachments) from the corpus, at two sizes.  For each size, in
+fresh processes:
+
+- the mail floor: stdlib ``mailbox`` + compat32 parsing + payload decoding;
+- the spaCy floor: ``blank("en")`` + sentencizer ``nlp.pipe`` on the same bodies;
+- ``analyse_mailbox`` with ``jobs=1`` and ``jobs=2``.
+
+Each process sets up first (imports, spaCy pipeline, model) outside the
+timing; workers set themselves up inside it.  Floors and ``jobs=1`` are CPU
+time; ``jobs=2`` is wall time, which is what a second worker can shorten.
+The combined floor is both floors one after the other.  Memory is the peak
+of the summed RSS (and PSS) of the analysing process and all its workers,
+sampled from outside.
 
 Usage: python benchmarks/bench_mailbox.py [--messages 20000]
 """
@@ -13,31 +23,26 @@ from __future__ import annotations
 import argparse
 import json
 import mailbox
-import subprocess
-import sys
 import tempfile
+import time
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime
 from html import escape
 from pathlib import Path
+from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
+import _measure
 
-_CHILD = """
-import json, resource, sys, time
-from rebound_nlp import analyse_mailbox
-start = time.perf_counter()
-table = analyse_mailbox(sys.argv[1], jobs=int(sys.argv[2]))
-elapsed = time.perf_counter() - start
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-print(json.dumps({"rows": len(table), "seconds": elapsed, "peak_kb": peak,
-                  "child_peak_kb": children, "rejections": int(table.is_rejection.sum())}))
-"""
+ROOT = _measure.ROOT
 
 
-def _message(k: int, record: dict, when: datetime) -> EmailMessage:
+def records() -> list[dict[str, Any]]:
+    with (ROOT / "data" / "emails.jsonl").open(encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh if line.strip()]
+
+
+def _message(k: int, record: dict[str, Any], when: datetime) -> EmailMessage:
     msg = EmailMessage()
     msg["From"] = f"Recruiting <jobs{k % 97}@example-{k % 13}.com>"
     msg["To"] = "me@example.org"
@@ -63,39 +68,104 @@ def _message(k: int, record: dict, when: datetime) -> EmailMessage:
 
 
 def build(path: Path, n: int) -> None:
-    with (ROOT / "data" / "emails.jsonl").open(encoding="utf-8") as fh:
-        records = [json.loads(line) for line in fh]
+    recs = records()
     box = mailbox.mbox(path)
     box.lock()
     start = datetime(2026, 1, 1, tzinfo=UTC)
     for k in range(n):
-        box.add(_message(k, records[k % len(records)], start + timedelta(minutes=37 * k)))
+        box.add(_message(k, recs[k % len(recs)], start + timedelta(minutes=37 * k)))
     box.flush()
     box.unlock()
 
 
-def run(path: Path, jobs: int) -> dict:
-    out = subprocess.run([sys.executable, "-c", _CHILD, str(path), str(jobs)],
-                         capture_output=True, text=True, check=True)
-    return json.loads(out.stdout.strip().splitlines()[-1])
+def mail_floor(path: Path) -> int:
+    """Read every message as the standard library can at best: no cleaning, no analysis."""
+    import email
+    import email.policy
+
+    n = 0
+    box = mailbox.mbox(path, create=False)
+    for key in box.iterkeys():
+        msg = email.message_from_bytes(box.get_bytes(key), policy=email.policy.compat32)
+        for part in msg.walk():
+            if part.get_content_maintype() == "text":
+                payload = part.get_payload(decode=True)
+                if isinstance(payload, bytes):
+                    payload.decode(part.get_content_charset() or "utf-8", "replace")
+        n += 1
+    box.close()
+    return n
+
+
+def child(what: str, path: Path, n: int, jobs: int) -> dict[str, Any]:
+    """Set up (imports, pipeline, model), then time ``what``."""
+    if what == "spacy":
+        import spacy
+
+        recs = records()
+        nlp = spacy.blank("en")
+        nlp.add_pipe("sentencizer")
+    elif what == "analyse":
+        from rebound_nlp import analyse_mailbox, load_model
+
+        model = load_model()
+    cpu, wall = _measure.cpu_seconds(), time.perf_counter()
+    out: dict[str, Any] = {}
+    if what == "mail":
+        out["rows"] = mail_floor(path)
+    elif what == "spacy":
+        # The bodies of the mbox's messages, in the same order.
+        out["rows"] = sum(1 for _ in nlp.pipe(recs[k % len(recs)]["body"] for k in range(n)))
+    elif what == "analyse":
+        table = analyse_mailbox(path, jobs=jobs, model=model)
+        out["rows"], out["rejections"] = len(table), int(table["is_rejection"].sum())
+    else:
+        raise SystemExit(f"unknown measurement {what!r}")
+    # Workers have been waited for when analyse_mailbox returns: their time counts.
+    out["cpu"], out["wall"] = _measure.cpu_seconds() - cpu, time.perf_counter() - wall
+    return out
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--messages", type=int, default=20_000)
+    parser.add_argument("--messages", type=int, default=20_000, help="messages of the large mbox")
+    parser.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.child:
+        what, path, n, jobs = args.child
+        print(json.dumps(child(what, Path(path), int(n), int(jobs))))
+        return
+
+    print(_measure.machine())
+    script = str(Path(__file__).resolve())
+    growth = {}
     with tempfile.TemporaryDirectory() as tmp:
-        small, large = Path(tmp) / "small.mbox", Path(tmp) / "large.mbox"
-        build(small, args.messages // 4)
-        build(large, args.messages)
-        print(f"mbox: {args.messages} messages, {large.stat().st_size / 1e6:.0f} MB")
-        for path, n in ((small, args.messages // 4), (large, args.messages)):
+        for n in (args.messages // 4, args.messages):
+            path = Path(tmp) / f"{n}.mbox"
+            build(path, n)
+            print(f"mbox: {n} messages, {path.stat().st_size / 1e6:.0f} MB")
+
+            def measure(what: str, jobs: int = 1, n: int = n, path: Path = path) -> Any:
+                return _measure.run([script, "--child", what, str(path), str(n), str(jobs)])
+
+            mail, spacy = measure("mail").data, measure("spacy").data
+            combined = n / (mail["cpu"] + spacy["cpu"])
+            print(f"  floors (CPU): mail {n / mail['cpu']:.0f} msg/s, spaCy {n / spacy['cpu']:.0f} "
+                  f"msg/s, combined {combined:.0f} msg/s")
             for jobs in (1, 2):
-                r = run(path, jobs)
-                peak = max(r["peak_kb"], r["child_peak_kb"]) / 1024
-                print(f"{n:6d} msgs jobs={jobs}: {r['rows'] / r['seconds']:7.0f} msg/s, "
-                      f"{r['seconds']:6.1f} s, rows {r['rows']}, rejections {r['rejections']}, "
-                      f"peak RSS {peak:.0f} MB (largest process)")
+                r = measure("analyse", jobs)
+                seconds = r.data["cpu"] if jobs == 1 else r.data["wall"]
+                rate = n / seconds
+                pss = f"{r.peak_pss:.0f}" if r.peak_pss is not None else "n/a"
+                print(f"  jobs={jobs}: {rate:5.0f} msg/s ({'CPU' if jobs == 1 else 'wall'}) = "
+                      f"{rate / combined:.2f} x combined floor; {r.data['cpu']:.1f} s CPU, "
+                      f"{r.data['wall']:.1f} s wall; total RSS {r.peak_rss:.0f} MB, PSS {pss} MB, "
+                      f"largest process {r.peak_largest:.0f} MB; rows {r.data['rows']}, "
+                      f"rejections {r.data['rejections']}")
+                growth.setdefault(jobs, []).append((n, r.peak_rss))
+    for jobs, ((n1, m1), (n2, m2)) in growth.items():
+        print(f"memory growth jobs={jobs}: {m2 - m1:+.0f} MB total RSS from {n1} to {n2} "
+              f"messages ({(m2 - m1) * 1024 / (n2 - n1):+.2f} KB per message)")
 
 
 if __name__ == "__main__":

@@ -125,14 +125,17 @@ def test_layers_equal_estimators() -> None:
     """The stacked weights reproduce each estimator's predict_proba."""
     import numpy as np
 
-    from rebound_nlp.features import email_features
-    from rebound_nlp.nlp import make_doc
+    from rebound_nlp.features import email_features, email_items, read_docs
+    from rebound_nlp.nlp import make_docs
 
     model = load_model()
     layer = model._email_layer
-    for body in (BODY, "We would like to offer you the role!", "Decline."):
-        feats = email_features(make_doc(body))
-        x = model.email_vectorizer.transform([feats])
-        got = layer.proba(*layer.vectorize(feats.names))
-        for name, head in model.email_heads.items():
-            np.testing.assert_allclose(got[name], head.predict_proba(x)[0], atol=1e-12)
+    bodies = [BODY, "We would like to offer you the role!", "Decline."]
+    docs = list(make_docs(bodies))
+    rows = model._email_index.rows(email_items(read_docs(docs), [""] * len(docs)))
+    got = layer.proba(rows.indptr, layer.weighted(
+        rows.cols, layer.tfidf(rows.indptr, rows.cols, rows.counts))).tolist()
+    x = model.email_vectorizer.transform([email_features(doc) for doc in docs])
+    for name, head in model.email_heads.items():
+        np.testing.assert_allclose([layer.head_proba(row, name) for row in got],
+                                   head.predict_proba(x), atol=1e-12)

@@ -6,7 +6,7 @@ import pytest
 
 from rebound_nlp.decisions import OperatingPoints, decide_kind
 from rebound_nlp.errors import ModelError
-from rebound_nlp.features import doc_words, job_evidence, sentences
+from rebound_nlp.features import job_evidence, read_docs, sentence_features, sentences
 from rebound_nlp.nlp import make_doc
 from rebound_nlp.training.evaluate import _span_scores, expected_calibration_error
 
@@ -57,9 +57,9 @@ def test_negation_window() -> None:
     # "offer" six tokens after "not" is negated; nine tokens after it is not.
     doc = make_doc("We are not able to offer you the role. "
                    "We would not, after a long and careful review, offer it.")
-    labels = [[label for label, _, _ in hits] for hits in doc_words(doc).cues]
-    assert "JOB~neg" in labels[0] and "JOB" not in labels[0]
-    assert labels[1] == ["JOB"]
+    first, second = (set(sentence_features(doc, k).names) for k in (0, 1))
+    assert "c:JOB~neg" in first and "c:JOB" not in first
+    assert "c:JOB" in second and "c:JOB~neg" not in second
 
 
 @pytest.mark.parametrize(
@@ -69,7 +69,7 @@ def test_negation_window() -> None:
     ids=["none", "body", "subject", "negated-counts"],
 )
 def test_job_evidence(body: str, subject: str, count: int) -> None:
-    assert job_evidence(make_doc(body), subject) == count
+    assert job_evidence(read_docs([make_doc(body)]), [subject]) == [count]
 
 
 def test_decide_kind_and_operating_points() -> None:

@@ -17,22 +17,21 @@ from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
-from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Doc
 
 from rebound_nlp.decisions import OperatingPoints, decide_kind, no_evidence_kind_probabilities
 from rebound_nlp.errors import DocError, ModelError
 from rebound_nlp.features import (
-    FeatureSet,
-    doc_words,
-    email_features,
+    DocBatch,
+    FeatureIndex,
+    email_items,
     job_evidence,
-    sentence_features,
-    sentences,
+    read_docs,
+    sentence_items,
 )
 from rebound_nlp.labels import FEEDBACK_CATEGORIES, KINDS, REASONS, STAGES, TONES, Kind
 from rebound_nlp.linear import LinearLayer
-from rebound_nlp.nlp import CUE_EXTENSION, doc_text
+from rebound_nlp.nlp import CUE_EXTENSION
 
 __all__ = ["BINARY_HEADS", "EMAIL_HEADS", "FEEDBACK_HEAD", "STAGE_UNKNOWN", "Model", "Prediction"]
 
@@ -47,6 +46,9 @@ FEEDBACK_HEAD = "feedback"
 BINARY_HEADS = ("rejection", *REASONS, "future_invite", "feedback_offer")
 EMAIL_HEADS = ("kind", "rejection", "tone", "stage", *REASONS, "future_invite", "feedback_offer")
 _EVIDENCE_SIZE = 3
+# Emails per chunk of predict(): enough for the matrix products to pay, few
+# enough that a chunk's arrays stay small.
+_CHUNK = 256
 _Estimators = tuple[Any, dict[str, Any], Any, dict[str, Any]]
 """Email vectorizer, email heads, sentence vectorizer, sentence heads."""
 
@@ -78,14 +80,13 @@ class Prediction:
     """Email cue labels found, each with the first phrase that matched it."""
 
 
-def _cue_phrases(doc: Doc) -> dict[str, str]:
+def _cue_phrases(text: str, labels: list[str], starts: list[int], ends: list[int]
+                 ) -> dict[str, str]:
     """Email cues that are not negated, each with the first phrase that matched."""
-    text = doc_text(doc)
     found: dict[str, str] = {}
-    for hits in doc_words(doc).cues:
-        for label, start, end in hits:
-            if not label.startswith("s:") and not label.endswith("~neg"):
-                found.setdefault(label, text[start:end])
+    for label, start, end in zip(labels, starts, ends, strict=True):
+        if not label.startswith("s:") and not label.endswith("~neg") and label not in found:
+            found[label] = text[start:end]
     return found
 
 
@@ -229,7 +230,9 @@ class Model:
         """Predict every head for a batch of Docs (one per email).
 
         ``points`` overrides the model's :attr:`operating_points`.  Feedback
-        sentences are looked for only in emails judged rejections.  Raises
+        sentences are looked for only in emails judged rejections.  The batch
+        is read in chunks: each head is one matrix product per chunk, over
+        its emails or over the sentences of its rejections.  Raises
         :class:`~rebound_nlp.errors.DocError` for a Doc that rebound_nlp's
         pipeline did not make.
         """
@@ -243,88 +246,129 @@ class Model:
                     "pipeline (nlp.add_pipe('rebound'))."
                 )
         points = points or self.operating_points
-        return [self._predict_one(d, s, points) for d, s in zip(docs, subjects, strict=True)]
+        if len(docs) != len(subjects):
+            raise ValueError(f"predict() got {len(docs)} Docs but {len(subjects)} subjects; "
+                             "pass one subject ('' for none) per Doc.")
+        out: list[Prediction] = []
+        for at in range(0, len(docs), _CHUNK):
+            out += self._predict_chunk(docs[at:at + _CHUNK], subjects[at:at + _CHUNK], points)
+        return out
 
-    def _predict_one(self, doc: Doc, subject: str, points: OperatingPoints) -> Prediction:
+    @cached_property
+    def _email_index(self) -> FeatureIndex:
+        return FeatureIndex(self._email_layer.names)
+
+    @cached_property
+    def _sentence_index(self) -> FeatureIndex:
+        return FeatureIndex(self._sentence_layer.names)
+
+    def _predict_chunk(self, docs: Sequence[Doc], subjects: Sequence[str],
+                       points: OperatingPoints) -> list[Prediction]:
         layer = self._email_layer
-        feats = email_features(doc, subject)
-        cols, values = layer.vectorize(feats.names)
-        proba = layer.proba(cols, values)
-        probs = {
-            name: float(proba[name][layer.classes[name].index(True)])
-            for name in BINARY_HEADS
-            if name in proba
-        }
-        tone = self._distribution("tone", proba, TONES)
-        stage = self._distribution("stage", proba, (*STAGES, STAGE_UNKNOWN))
-        kind_p = self._distribution("kind", proba, KINDS)
-        kind: Kind | None
-        if kind_p:
-            if job_evidence(doc, subject) < points.min_job_cues:
-                kind_p = no_evidence_kind_probabilities()
-            kind = decide_kind(kind_p, points)
-            probs.pop("rejection", None)
-            rejection = kind_p["rejection"]
-        else:
-            # A model trained without kind labels: its rejection head decides,
-            # and one without that either treats every email as a rejection.
-            rejection = probs.pop("rejection", 1.0)
-            kind = "rejection" if rejection >= points.rejection else None
-        is_rejection = kind == "rejection"
-        return Prediction(
-            kind=kind,
-            kind_probabilities=kind_p,
-            rejection_probability=rejection,
-            tone_probabilities=tone,
-            stage_probabilities=stage,
-            probabilities=probs,
-            feedback=self._predict_sentences(doc, points) if is_rejection else (),
-            evidence=self._evidence(cols, values, feats, doc_text(doc), kind, probs, tone,
-                                    stage, points),
-            cues=_cue_phrases(doc),
-        )
+        batch = read_docs(docs)
+        rows = self._email_index.rows(email_items(batch, subjects))
+        weighted = layer.weighted(rows.cols, layer.tfidf(rows.indptr, rows.cols, rows.counts))
+        proba = layer.proba(rows.indptr, weighted).tolist()
+        true = {name: layer.classes[name].index(True) for name in BINARY_HEADS
+                if name in layer.columns}
+        evidence_counts = job_evidence(batch, subjects) if "kind" in layer.columns else []
+        heads = []
+        for i, row in enumerate(proba):
+            probs = {name: layer.head_proba(row, name)[t] for name, t in true.items()}
+            tone = self._distribution("tone", row, TONES)
+            stage = self._distribution("stage", row, (*STAGES, STAGE_UNKNOWN))
+            kind_p = self._distribution("kind", row, KINDS)
+            kind: Kind | None
+            if kind_p:
+                if evidence_counts[i] < points.min_job_cues:
+                    kind_p = no_evidence_kind_probabilities()
+                kind = decide_kind(kind_p, points)
+                probs.pop("rejection", None)
+                rejection = kind_p["rejection"]
+            else:
+                # A model trained without kind labels: its rejection head decides,
+                # and one without that either treats every email as a rejection.
+                rejection = probs.pop("rejection", 1.0)
+                kind = "rejection" if rejection >= points.rejection else None
+            heads.append((kind, kind_p, rejection, tone, stage, probs))
+        feedback = self._predict_sentences(
+            batch, [i for i, h in enumerate(heads) if h[0] == "rejection"], points)
+        # Lists for the per-email loop: numpy scalars cost more than the rest.
+        indptr = rows.indptr.tolist()
+        # Stop words and features without a place in the text are no evidence.
+        usable = (~self._email_index.stop[rows.cols] & (rows.spans[0] >= 0)).tolist()
+        starts, ends = rows.spans.tolist()
+        cue_ptr = batch.sent_cues[batch.doc_sents].tolist()
+        cue_starts, cue_ends = batch.cue_chars.tolist()
+        out = []
+        for i, (kind, kind_p, rejection, tone, stage, probs) in enumerate(heads):
+            a, b = indptr[i], indptr[i + 1]
+            text = batch.texts[i]
+            c, d = cue_ptr[i], cue_ptr[i + 1]
+            out.append(Prediction(
+                kind=kind,
+                kind_probabilities=kind_p,
+                rejection_probability=rejection,
+                tone_probabilities=tone,
+                stage_probabilities=stage,
+                probabilities=probs,
+                feedback=feedback.get(i, ()),
+                evidence=self._evidence(weighted[a:b], usable[a:b], starts[a:b], ends[a:b], text,
+                                        kind, probs, tone, stage, points),
+                cues=_cue_phrases(text, batch.cue_labels[c:d], cue_starts[c:d], cue_ends[c:d]),
+            ))
+        return out
 
-    def _distribution(self, name: str, proba: dict[str, np.ndarray], labels: Sequence[str]
+    def _distribution(self, name: str, row: list[float], labels: Sequence[str]
                       ) -> dict[str, float]:
-        if name not in proba:
+        layer = self._email_layer
+        if name not in layer.columns:
             return {}
-        classes = self._email_layer.classes[name]
-        return {c: float(proba[name][classes.index(c)]) if c in classes else 0.0 for c in labels}
+        proba, classes = layer.head_proba(row, name), layer.classes[name]
+        return {c: proba[classes.index(c)] if c in classes else 0.0 for c in labels}
 
-    def _predict_sentences(self, doc: Doc, points: OperatingPoints
-                           ) -> tuple[SentencePrediction, ...]:
+    def _predict_sentences(self, batch: DocBatch, docs: Sequence[int], points: OperatingPoints
+                           ) -> dict[int, tuple[SentencePrediction, ...]]:
+        """Feedback sentences of Docs ``docs`` of ``batch``, by Doc."""
         layer = self._sentence_layer
-        if FEEDBACK_HEAD not in layer.columns:
-            return ()
         categories = [c for c in FEEDBACK_CATEGORIES if c in layer.columns]
-        text = doc_text(doc)
-        sents = sentences(doc)
-        if not sents or not categories:
-            return ()
-        proba = layer.proba_many(
-            [layer.vectorize(sentence_features(doc, k).names) for k in range(len(sents))])
-        found = []
-        for index, sent in enumerate(sents):
-            p_feedback = float(proba[FEEDBACK_HEAD][index, 1])
-            if p_feedback < points.feedback:
-                continue
-            p_cat = [float(proba[c][index, 1]) for c in categories]
-            best = int(np.argmax(p_cat))
-            start = sent.start_char
-            end = start + len(text[start : sent.end_char].rstrip())
-            # Each feedback sentence has at least its likeliest category.
-            found += [
-                SentencePrediction(c, start, end, p_feedback * p)
-                for j, (c, p) in enumerate(zip(categories, p_cat, strict=True))
-                if j == best or p >= points.category
-            ]
-        return tuple(found)
+        if FEEDBACK_HEAD not in layer.columns or not categories or not docs:
+            return {}
+        ranges = [(int(batch.doc_sents[d]), int(batch.doc_sents[d + 1])) for d in docs]
+        sents = np.concatenate([np.arange(a, b) for a, b in ranges])
+        rows = self._sentence_index.rows(sentence_items(batch, sents))
+        proba = layer.proba(rows.indptr, layer.weighted(
+            rows.cols, layer.tfidf(rows.indptr, rows.cols, rows.counts))).tolist()
+        p_feedback = [layer.head_proba(row, FEEDBACK_HEAD)[1] for row in proba]
+        p_cats = [[layer.head_proba(row, c)[1] for c in categories] for row in proba]
+        starts, ends = batch.sent_chars.tolist()
+        found: dict[int, tuple[SentencePrediction, ...]] = {}
+        at = 0
+        for d, (a, b) in zip(docs, ranges, strict=True):
+            text, hits = batch.texts[d], []
+            for s in range(a, b):
+                row, at = at, at + 1
+                if p_feedback[row] < points.feedback:
+                    continue
+                p_cat = p_cats[row]
+                best = p_cat.index(max(p_cat))
+                start = starts[s]
+                end = start + len(text[start : ends[s]].rstrip())
+                # Each feedback sentence has at least its likeliest category.
+                hits += [
+                    SentencePrediction(c, start, end, p_feedback[row] * p)
+                    for j, (c, p) in enumerate(zip(categories, p_cat, strict=True))
+                    if j == best or p >= points.category
+                ]
+            found[d] = tuple(hits)
+        return found
 
     def _evidence(
         self,
-        cols: np.ndarray,
-        values: np.ndarray,
-        feats: FeatureSet,
+        weighted: np.ndarray,
+        usable: list[bool],
+        starts: list[int],
+        ends: list[int],
         text: str,
         kind: Kind | None,
         probs: dict[str, float],
@@ -332,49 +376,57 @@ class Model:
         stage: dict[str, float],
         points: OperatingPoints,
     ) -> dict[str, tuple[str, ...]]:
-        """The phrases whose weights pushed each head hardest to its answer."""
+        """The phrases whose weights pushed each head hardest to its answer.
+
+        ``weighted`` holds how much each of the email's features pushes each
+        output (:meth:`LinearLayer.weighted`); ``usable`` says which features
+        may serve (not stop words, and found in the text at ``starts:ends``).
+        """
         layer = self._email_layer
-        evidence: dict[str, tuple[str, ...]] = {}
-
-        def phrases(contrib: np.ndarray) -> tuple[str, ...]:
-            found: list[str] = []
-            for k in np.argsort(-contrib):
-                if contrib[k] <= 0 or len(found) == _EVIDENCE_SIZE:
-                    break
-                name = str(layer.names[cols[k]])
-                if name.startswith("w:") and name[2:] in STOP_WORDS:
-                    continue
-                span = feats.spans.get(name)
-                if span is None:
-                    continue
-                phrase = text[span[0] : span[1]]
-                if not any(phrase in f or f in phrase for f in found):
-                    found.append(phrase)
-            return tuple(found)
-
-        def towards(name: str, label: Any) -> np.ndarray:
-            return layer.contributions(cols, values, name, label)
-
         is_rejection = kind == "rejection"
+        # Each decision's evidence pushes towards its answer: a sum of
+        # (output, sign) of the heads behind it.
+        wanted: dict[str, list[tuple[int, float]]] = {}
         if "kind" in layer.columns:
             if kind is not None:
-                evidence["kind"] = phrases(towards("kind", kind))
-            evidence["rejection"] = (evidence.get("kind", ()) if is_rejection else
-                                     phrases(-towards("kind", "rejection")))
+                wanted["kind"] = [layer.output("kind", kind)]
+            if not is_rejection:
+                column, sign = layer.output("kind", "rejection")
+                wanted["rejection"] = [(column, -sign)]
         elif "rejection" in layer.columns:
-            evidence["rejection"] = phrases(towards("rejection", is_rejection))
-        if not is_rejection:
-            return evidence
-        for name, dist in (("tone", tone), ("stage", stage)):
-            if dist:
-                evidence[name] = phrases(towards(name, max(dist, key=dist.__getitem__)))
-        reason_heads = [r for r in REASONS if r in probs]
-        if reason_heads:
-            # Evidence for the reasons given, or against all when none is.
-            found = [r for r in reason_heads if probs[r] >= points.flags]
-            contrib = sum(towards(r, bool(found)) for r in (found or reason_heads))
-            evidence["reasons"] = phrases(np.asarray(contrib))
-        for name in ("future_invite", "feedback_offer"):
-            if name in probs:
-                evidence[name] = phrases(towards(name, probs[name] >= points.flags))
+            wanted["rejection"] = [layer.output("rejection", is_rejection)]
+        if is_rejection:
+            for name, dist in (("tone", tone), ("stage", stage)):
+                if dist:
+                    wanted[name] = [layer.output(name, max(dist, key=dist.__getitem__))]
+            reason_heads = [r for r in REASONS if r in probs]
+            if reason_heads:
+                # Evidence for the reasons given, or against all when none is.
+                found = [r for r in reason_heads if probs[r] >= points.flags]
+                wanted["reasons"] = [layer.output(r, bool(found)) for r in (found or reason_heads)]
+            for name in ("future_invite", "feedback_offer"):
+                if name in probs:
+                    wanted[name] = [layer.output(name, probs[name] >= points.flags)]
+        if not wanted:
+            return {}
+        outputs = list(wanted.values())
+        contribs = weighted[:, [o[0][0] for o in outputs]] * [o[0][1] for o in outputs]
+        for j, more in enumerate(outputs):
+            for column, sign in more[1:]:
+                contribs[:, j] += sign * weighted[:, column]
+        orders = np.argsort(-contribs.T, axis=1).tolist()
+        evidence: dict[str, tuple[str, ...]] = {}
+        for name, order, values in zip(wanted, orders, contribs.T.tolist(), strict=True):
+            phrases: list[str] = []
+            for k in order:
+                if values[k] <= 0 or len(phrases) == _EVIDENCE_SIZE:
+                    break
+                if not usable[k]:
+                    continue
+                phrase = text[starts[k] : ends[k]]
+                if not any(phrase in f or f in phrase for f in phrases):
+                    phrases.append(phrase)
+            evidence[name] = tuple(phrases)
+            if name == "kind" and is_rejection:
+                evidence["rejection"] = evidence["kind"]
         return evidence

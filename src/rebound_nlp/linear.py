@@ -8,12 +8,10 @@ stacks their weights.  The results equal ``predict_proba`` of the estimators
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
-from scipy import sparse
 
 __all__ = ["LinearLayer"]
 
@@ -31,7 +29,7 @@ class LinearLayer:
 
     def __init__(
         self,
-        names: Sequence[str],
+        names: Sequence[str] | np.ndarray,
         idf: np.ndarray,
         sublinear: bool,
         weights: np.ndarray,
@@ -39,8 +37,7 @@ class LinearLayer:
         classes: Mapping[str, Sequence[Any]],
         widths: Mapping[str, int],
     ) -> None:
-        self.names = np.asarray(names, dtype=object)
-        self.vocabulary = {str(name): col for col, name in enumerate(self.names)}
+        self.names = np.asarray(names)
         self.idf = np.asarray(idf, dtype=np.float64)
         self.sublinear = bool(sublinear)
         self.weights = np.asarray(weights, dtype=np.float64)
@@ -93,7 +90,7 @@ class LinearLayer:
             binary = set(labels) <= {"True", "False"}
             classes[name] = [c == "True" for c in labels] if binary else labels
         return cls(
-            names=[str(n) for n in arrays[f"{prefix}names"]],
+            names=arrays[f"{prefix}names"],
             idf=arrays[f"{prefix}idf"],
             sublinear=bool(arrays[f"{prefix}sublinear"]),
             weights=arrays[f"{prefix}weights"],
@@ -102,49 +99,57 @@ class LinearLayer:
             widths=dict(zip(heads, (int(w) for w in arrays[f"{prefix}widths"]), strict=True)),
         )
 
-    def vectorize(self, names: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
-        """Column indices and TF-IDF values of one item, as the vectorizer would give."""
-        counts = Counter(self.vocabulary[n] for n in names if n in self.vocabulary)
-        if not counts:
-            return np.zeros(0, dtype=np.intp), np.zeros(0)
-        cols = np.fromiter(counts.keys(), dtype=np.intp, count=len(counts))
-        tf = np.fromiter(counts.values(), dtype=np.float64, count=len(counts))
+    def tfidf(self, indptr: np.ndarray, cols: np.ndarray, counts: np.ndarray) -> np.ndarray:
+        """TF-IDF values of sparse rows of feature counts, as the vectorizer would give.
+
+        Row ``i`` counts ``counts[k]`` of feature ``cols[k]`` for ``k`` in
+        ``indptr[i]:indptr[i + 1]``; each row is scaled to unit length.
+        """
+        tf = counts.astype(np.float64)
         if self.sublinear:
             tf = np.log(tf) + 1.0
-        values = tf * self.idf[cols]
-        values /= np.sqrt(values @ values)
-        return cols, values
+        values: np.ndarray = tf * self.idf[cols]
+        rows = np.repeat(np.arange(len(indptr) - 1), np.diff(indptr))
+        values /= np.sqrt(np.bincount(rows, weights=values * values))[rows]
+        return values
 
-    def proba(self, cols: np.ndarray, values: np.ndarray) -> dict[str, np.ndarray]:
-        """Class probabilities of every head, ordered as each head's ``classes``."""
-        return {name: p[0] for name, p in self.proba_many([(cols, values)]).items()}
-
-    def proba_many(self, items: Sequence[tuple[np.ndarray, np.ndarray]]
-                   ) -> dict[str, np.ndarray]:
-        """Class probabilities of many items at once: one row per item."""
-        indptr = np.zeros(len(items) + 1, dtype=np.intp)
-        np.cumsum([len(cols) for cols, _ in items], out=indptr[1:])
-        x = sparse.csr_matrix(
-            (np.concatenate([v for _, v in items]), np.concatenate([c for c, _ in items]), indptr),
-            shape=(len(items), len(self.vocabulary)),
-        )
-        scores = np.asarray(x @ self.weights) + self.bias
-        out = {}
-        for name, where in self.columns.items():
-            z = scores[:, where]
-            if z.shape[1] == 1:
-                p = 1.0 / (1.0 + np.exp(-z[:, 0]))
-                out[name] = np.column_stack([1.0 - p, p])
-            else:
-                e = np.exp(z - z.max(axis=1, keepdims=True))
-                out[name] = e / e.sum(axis=1, keepdims=True)
+    def weighted(self, cols: np.ndarray, values: np.ndarray) -> np.ndarray:
+        """How much each feature pushes each output: ``values[k] * weights[cols[k]]``,
+        one row per feature, one column per output."""
+        out: np.ndarray = np.take(self.weights, cols, axis=0)  # row copies: faster than [cols]
+        out *= values[:, None]
         return out
 
-    def contributions(self, cols: np.ndarray, values: np.ndarray, name: str, label: Any
-                      ) -> np.ndarray:
-        """How much each present feature pushes head ``name`` towards ``label``."""
+    def output(self, name: str, label: Any) -> tuple[int, float]:
+        """The output of head ``name`` and the sign with which it pushes towards ``label``."""
         where, classes = self.columns[name], self.classes[name]
         if where.stop - where.start == 1:
-            sign = 1.0 if label == classes[1] else -1.0
-            return np.asarray(sign * values * self.weights[cols, where.start])
-        return np.asarray(values * self.weights[cols, where.start + classes.index(label)])
+            return where.start, 1.0 if label == classes[1] else -1.0
+        return where.start + classes.index(label), 1.0
+
+    def proba(self, indptr: np.ndarray, weighted: np.ndarray) -> np.ndarray:
+        """Output probabilities of sparse rows (see :meth:`weighted`), one row per item:
+        ``P(classes[1])`` for a yes/no head, the class probabilities for the others
+        (read them with :meth:`head_proba`)."""
+        scores = np.zeros((len(indptr) - 1, len(self.bias)))
+        filled = np.flatnonzero(indptr[1:] > indptr[:-1])
+        if len(filled):
+            scores[filled] = np.add.reduceat(weighted, indptr[filled], axis=0)
+        scores += self.bias
+        binary = [w.start for w in self.columns.values() if w.stop - w.start == 1]
+        scores[:, binary] = 1.0 / (1.0 + np.exp(-scores[:, binary]))
+        for where in self.columns.values():
+            if where.stop - where.start > 1:
+                z = scores[:, where]
+                e = np.exp(z - z.max(axis=1, keepdims=True))
+                scores[:, where] = e / e.sum(axis=1, keepdims=True)
+        return scores
+
+    def head_proba(self, row: Sequence[float], name: str) -> list[float]:
+        """Class probabilities of head ``name`` (ordered as its ``classes``) from a row of
+        :meth:`proba`."""
+        where = self.columns[name]
+        if where.stop - where.start == 1:
+            p = row[where.start]
+            return [1.0 - p, p]
+        return list(row[where])

@@ -7,15 +7,17 @@ is always built from code and never pickled.
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Iterable, Iterator
 from typing import Any
 
 import numpy as np
 import spacy
+from spacy.attrs import IDX, LENGTH, SENT_START
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc
 
 from rebound_nlp.nlp.patterns import EMAIL_CUES, SENTENCE_CUES
 from rebound_nlp.text import MAX_CHARS, safe_text
@@ -40,6 +42,9 @@ _nlp: Language | None = None
 #: where it breaks; longer lines may be hard-wrapped prose that goes on.
 SHORT_LINE = 50
 _BULLETS = frozenset({"-", "*", "•", "·", "\u2013", "o"})  # \u2013: en dash
+_NEWLINE = re.compile("\n")
+# SENT_START of a token that does not start a sentence (-1), as a uint64 array holds it.
+_NOT_START = np.uint64(2**64 - 1)
 
 
 def doc_text(doc: Doc) -> str:
@@ -50,39 +55,46 @@ def doc_text(doc: Doc) -> str:
     return str(text)
 
 
-def _breaks_sentence(doc: Doc, token: Token, full: str) -> bool:
-    """Whether the line break in or after ``token`` ends a sentence."""
-    text = token.text_with_ws
-    if text.count("\n") >= 2 or "\n\n" in full[token.idx : token.idx + len(text) + 1]:
+def _breaks(doc: Doc, text: str, i: int, idx: list[int], length: list[int]) -> bool:
+    """Whether the line break in token ``i`` (or in the whitespace after it) ends a sentence."""
+    start, following = idx[i], idx[i + 1]
+    if text.count("\n", start, following) >= 2 or "\n\n" in text[start : following + 1]:
         return True  # a blank line: a new paragraph
-    following = doc[token.i + 1]
-    if following.text in _BULLETS or (following.like_num and following.i + 1 < len(doc)
-                                     and doc[following.i + 1].text in {".", ")"}):
+    if text[following : following + length[i + 1]] in _BULLETS:
         return True
-    previous = token if not token.is_space else doc[token.i - 1] if token.i else token
-    if previous.text[-1:] in {".", "!", "?", ":", ";"}:
+    if (i + 2 < len(idx) and text[idx[i + 2] : idx[i + 2] + length[i + 2]] in {".", ")"}
+            and doc[i + 1].like_num):
+        return True  # a numbered list: "2." or "2)"
+    # The text before the break: this token, or the one before if this is whitespace.
+    last = text[start : start + length[i]]
+    if i and last.isspace():
+        last = text[idx[i - 1] : idx[i - 1] + length[i - 1]]
+    if last[-1:] in {".", "!", "?", ":", ";"}:
         return True
-    line_start = full.rfind("\n", 0, token.idx) + 1
-    return token.idx - line_start < SHORT_LINE
+    return start - (text.rfind("\n", 0, start) + 1) < SHORT_LINE
 
 
 @Language.component("rebound_line_breaks")
 def line_breaks(doc: Doc) -> Doc:
     """Start a sentence at paragraph breaks, bullets and after short lines,
-    but let hard-wrapped prose run on across its line breaks."""
+    but let hard-wrapped prose run on across its line breaks.
+
+    Works on the token arrays: spaCy Token objects cost more than the rules.
+    """
     text = doc_text(doc)
-    pos = text.find("\n")
-    if pos < 0:
+    if "\n" not in text or len(doc) < 2:
         return doc
-    starts = doc.to_array("IDX")
-    last = -1
-    while pos >= 0:
-        # The token holding this line break; visit each token once.
-        i = int(np.searchsorted(starts, pos, side="right")) - 1
-        if i != last and i + 1 < len(doc):
-            doc[i + 1].is_sent_start = _breaks_sentence(doc, doc[i], text)
-            last = i
-        pos = text.find("\n", pos + 1)
+    table = doc.to_array([IDX, LENGTH, SENT_START])
+    # The token after the one holding each line break (the last one starting
+    # at or before it); each once.
+    breaks = [m.start() for m in _NEWLINE.finditer(text)]
+    after = dict.fromkeys(np.searchsorted(table[:, 0], breaks, side="right").tolist())
+    idx, length = table[:, 0].tolist(), table[:, 1].tolist()
+    starts = table[:, 2]
+    for j in after:
+        if j < len(idx):
+            starts[j] = 1 if _breaks(doc, text, j - 1, idx, length) else _NOT_START
+    doc.from_array([SENT_START], starts)  # type: ignore[arg-type]  # uint64, as to_array gave
     return doc
 
 
@@ -93,7 +105,7 @@ class CueMatcher:
         self.matcher = PhraseMatcher(nlp.vocab, attr="NORM")
         for table, prefix in ((EMAIL_CUES, ""), (SENTENCE_CUES, "s:")):
             for label, phrases in table.items():
-                self.matcher.add(prefix + label, [nlp.make_doc(p) for p in phrases])
+                self.matcher.add(prefix + label, list(nlp.tokenizer.pipe(phrases)))  # type: ignore[union-attr]
 
     def predict(self, doc: Doc) -> list[Cue]:
         strings = doc.vocab.strings
@@ -133,13 +145,22 @@ def get_nlp() -> Language:
     return _nlp
 
 
+def _tokenize(nlp: Language, text: str) -> Doc:
+    """Tokenise ``text``, keeping the text itself so that no component rebuilds it."""
+    doc = nlp.make_doc(text)
+    doc.user_data[_TEXT_KEY] = text
+    return doc
+
+
 def make_doc(text: str, **kwargs: Any) -> Doc:
     """Run the pipeline on the first :data:`MAX_CHARS` characters of ``text``,
     made safe by :func:`~rebound_nlp.text.safe_text`."""
-    return get_nlp()(safe_text(text, MAX_CHARS), **kwargs)
+    nlp = get_nlp()
+    return nlp(_tokenize(nlp, safe_text(text, MAX_CHARS)), **kwargs)
 
 
 def make_docs(texts: Iterable[str]) -> Iterator[Doc]:
     """Stream many texts through the pipeline, each capped and made safe like
     :func:`make_doc`."""
-    return get_nlp().pipe((safe_text(t, MAX_CHARS) for t in texts), batch_size=64)
+    nlp = get_nlp()
+    return nlp.pipe((_tokenize(nlp, safe_text(t, MAX_CHARS)) for t in texts), batch_size=64)

@@ -1,0 +1,113 @@
+"""Run a measurement in a fresh process and watch the memory of its whole process tree.
+
+Every figure of the benchmarks comes from its own fresh process, so that no
+side profits from caches the other filled (spaCy's tokenizer caches every
+string it has split).  A child prints one JSON line last: what it measured.
+Memory is sampled from outside: the sum over the child and all its
+descendants, so worker processes count as much as the parent.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import psutil
+
+ROOT = Path(__file__).resolve().parents[1]
+MB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Run:
+    """What one child process reported, and what was seen of it from outside."""
+
+    data: dict[str, Any]
+    wall: float
+    """Seconds from start to exit of the child, imports included."""
+    cpu: float
+    """CPU seconds (user + system) of the child and every process it waited for."""
+    peak_rss: float
+    """Largest sum of RSS over the child and its descendants seen at one time, in MB."""
+    peak_pss: float | None
+    """The same for PSS (shared pages split between the processes that share them)."""
+    peak_largest: float
+    """Largest RSS of any single process of the tree, in MB."""
+
+
+class _Sampler(threading.Thread):
+    def __init__(self, proc: psutil.Popen, interval: float) -> None:
+        super().__init__(daemon=True)
+        self.proc, self.interval = proc, interval
+        self.rss = self.pss = self.largest = 0.0
+        self.has_pss = True
+        self.done = threading.Event()
+
+    def _sample(self) -> None:
+        try:
+            tree = [self.proc, *self.proc.children(recursive=True)]
+        except psutil.Error:
+            return
+        rss = pss = largest = 0.0
+        for p in tree:
+            try:
+                if self.has_pss:
+                    info = p.memory_full_info()
+                    pss += getattr(info, "pss", 0.0)
+                    self.has_pss = hasattr(info, "pss")
+                else:
+                    info = p.memory_info()
+            except psutil.AccessDenied:
+                self.has_pss = False
+                continue
+            except psutil.Error:
+                continue
+            rss += info.rss
+            largest = max(largest, info.rss)
+        self.rss, self.pss = max(self.rss, rss), max(self.pss, pss)
+        self.largest = max(self.largest, largest)
+
+    def run(self) -> None:
+        while not self.done.is_set():
+            self._sample()
+            self.done.wait(self.interval)
+
+
+def run(args: list[str], *, interval: float = 0.05) -> Run:
+    """Run ``python args...`` and return its last output line (JSON) with its costs."""
+    before = os.times()
+    start = time.perf_counter()
+    proc = psutil.Popen([sys.executable, *args], stdout=subprocess.PIPE, text=True, cwd=ROOT)
+    sampler = _Sampler(proc, interval)
+    sampler.start()
+    out, _ = proc.communicate()
+    wall = time.perf_counter() - start
+    sampler.done.set()
+    sampler.join()
+    after = os.times()
+    if proc.returncode:
+        raise SystemExit(f"benchmark child {args} failed with exit code {proc.returncode}")
+    cpu = (after.children_user - before.children_user) + (
+        after.children_system - before.children_system)
+    return Run(json.loads(out.strip().splitlines()[-1]), wall, cpu, sampler.rss / MB,
+               sampler.pss / MB if sampler.has_pss else None, sampler.largest / MB)
+
+
+def cpu_seconds() -> float:
+    """CPU seconds of this process and of the children it has waited for."""
+    t = os.times()
+    return t.user + t.system + t.children_user + t.children_system
+
+
+def machine() -> str:
+    """One line about the machine the figures come from."""
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    return (f"{os.cpu_count()} CPUs, load average {load} at start; "
+            f"Python {sys.version.split()[0]}")
