@@ -200,18 +200,8 @@ def _os_errors(path: Path) -> Iterator[None]:
 
 
 def write_table(table: pd.DataFrame, path: str | os.PathLike[str]) -> None:
-    """Write the table as .csv, .jsonl or .parquet (parquet needs pyarrow).
-
-    The table goes to a temporary file beside ``path`` that replaces it once
-    complete: an error or an interruption leaves what was at ``path`` as it was.
-
-    Raises
-    ------
-    OutputError
-        ``path`` cannot be written (see :func:`check_output`); nothing was written.
-    WriteError
-        Writing failed part-way (disk full, file-size limit); ``path`` is unchanged.
-    """
+    """Write the table as .csv, .jsonl or .parquet (parquet needs pyarrow), through
+    a :class:`TableWriter`: complete, or not at all, and the same errors."""
     with TableWriter(path) as out:
         for start in range(0, len(table), 10_000):
             out.write(table.iloc[start:start + 10_000])
