@@ -12,6 +12,7 @@ import pytest
 
 from conftest import ROOT
 from rebound_nlp.cli import main
+from rebound_nlp.persist import save_model
 
 SAMPLE = ROOT / "data" / "samples" / "mailbox.mbox"
 REJECTION = ("Dear Sam,\n\nThank you for interviewing with us. Unfortunately we have decided "
@@ -125,7 +126,7 @@ def test_evaluate_refuses_untrusted_joblib(tmp_path: Path,
                                            capsys: pytest.CaptureFixture[str]) -> None:
     from rebound_nlp import load_model
 
-    load_model().save(tmp_path / "m")
+    save_model(load_model(), tmp_path / "m")
     assert main(["evaluate", str(ROOT / "data" / "emails.jsonl"), "--model",
                  str(tmp_path / "m")]) == 2
     assert "trusted" in capsys.readouterr().err

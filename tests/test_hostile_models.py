@@ -18,7 +18,7 @@ import pytest
 from rebound_nlp import load_model
 from rebound_nlp import persist as persist_module
 from rebound_nlp.errors import ModelIntegrityError, ModelVersionError, OutputError
-from rebound_nlp.persist import check_target
+from rebound_nlp.persist import check_target, save_model
 
 BODY = "Thank you for your interest. Unfortunately the position has been filled."
 
@@ -27,7 +27,7 @@ BODY = "Thank you for your interest. Unfortunately the position has been filled.
 def saved(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A joblib copy of the shipped model (skops is slower to write and read; the
     checks below are the same for both)."""
-    return load_model().save(tmp_path_factory.mktemp("models") / "joblib")
+    return save_model(load_model(), tmp_path_factory.mktemp("models") / "joblib")
 
 
 def _copy(src: Path, root: Path, name: str = "model") -> Path:
@@ -53,7 +53,7 @@ def test_save_never_replaces_a_folder_that_is_not_a_model(tmp_path: Path) -> Non
     (data / "notes.txt").write_text("unrelated")
     for force in (False, True):
         with pytest.raises(OutputError, match="holds no model"):
-            load_model().save(data, force=force)
+            save_model(load_model(), data, force=force)
     assert sorted(p.name for p in data.iterdir()) == ["emails.jsonl", "notes.txt"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["data"]
 
@@ -62,9 +62,9 @@ def test_save_onto_a_file_needs_force_and_leaves_nothing_behind(tmp_path: Path) 
     target = tmp_path / "model"
     target.write_text("a file")
     with pytest.raises(OutputError, match="--force"):
-        load_model().save(target)
+        save_model(load_model(), target)
     assert target.read_text() == "a file"
-    load_model().save(target, force=True)
+    save_model(load_model(), target, force=True)
     assert (target / "manifest.json").is_file()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["model"]  # no .model-old
 
@@ -75,7 +75,7 @@ def test_save_onto_a_link_replaces_the_link_only(tmp_path: Path, saved: Path) ->
     link.symlink_to(elsewhere)
     with pytest.raises(OutputError, match="not a model folder"):
         check_target(link)
-    load_model().save(link, force=True)
+    save_model(load_model(), link, force=True)
     assert not link.is_symlink() and (link / "manifest.json").is_file()
     assert (elsewhere / "manifest.json").is_file()
 
@@ -109,7 +109,7 @@ def test_failed_save_leaves_the_old_model(tmp_path: Path, saved: Path,
 
     monkeypatch.setattr(joblib, "dump", full_disk)
     with pytest.raises(OSError, match="No space"):
-        load_model().save(target)
+        save_model(load_model(), target)
     assert sorted(p.name for p in target.iterdir()) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["model"]
 

@@ -15,6 +15,7 @@ from rebound_nlp.errors import (
     OutputError,
     UntrustedModelError,
 )
+from rebound_nlp.persist import save_model
 
 BODY = "Thank you for your interest. Unfortunately the position has been filled."
 
@@ -23,7 +24,7 @@ BODY = "Thank you for your interest. Unfortunately the position has been filled.
 def saved(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     base = tmp_path_factory.mktemp("models")
     model = load_model()
-    return {fmt: model.save(base / fmt, format=fmt) for fmt in ("joblib", "skops")}
+    return {fmt: save_model(model, base / fmt, format=fmt) for fmt in ("joblib", "skops")}
 
 
 @pytest.mark.parametrize("fmt", ["joblib", "skops"], ids=["joblib", "skops"])
@@ -94,7 +95,7 @@ def test_shipped_model_manifest_records_metrics() -> None:
 def test_save_replaces_model_directory_atomically(saved: dict[str, Path],
                                                   tmp_path: Path) -> None:
     target = _copy(saved["joblib"], tmp_path)
-    load_model().save(target, format="skops")
+    save_model(load_model(), target, format="skops")
     assert json.loads((target / "manifest.json").read_text())["format"] == "skops"
     assert not (target / "email.joblib").exists()
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
@@ -104,9 +105,9 @@ def test_save_keeps_other_files_unless_forced(saved: dict[str, Path], tmp_path: 
     target = _copy(saved["skops"], tmp_path)
     (target / "notes.txt").write_text("mine")
     with pytest.raises(OutputError, match=r"notes\.txt"):
-        load_model().save(target, format="skops")
+        save_model(load_model(), target, format="skops")
     assert (target / "notes.txt").read_text() == "mine"
-    load_model().save(target, format="skops", force=True)
+    save_model(load_model(), target, format="skops", force=True)
     assert not (target / "notes.txt").exists()
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
 

@@ -12,6 +12,7 @@ import pytest
 from conftest import GENERAL
 from rebound_nlp import advise, load_model
 from rebound_nlp.errors import DataError
+from rebound_nlp.persist import save_model
 from rebound_nlp.training import evaluate, load_dataset, train
 from rebound_nlp.training.train import parse_docs, sentence_labels
 
@@ -30,8 +31,8 @@ def test_training_is_reproducible(small_corpus: list[dict], small_model, tmp_pat
     for body in texts:
         assert advise(body, model=again) == advise(body, model=small_model)
     # Same data, config and seed: the same files, byte for byte (as `make model` relies on).
-    first = json.loads((small_model.save(tmp_path / "a") / "manifest.json").read_text())
-    second = json.loads((again.save(tmp_path / "b") / "manifest.json").read_text())
+    first = json.loads((save_model(small_model, tmp_path / "a") / "manifest.json").read_text())
+    second = json.loads((save_model(again, tmp_path / "b") / "manifest.json").read_text())
     assert first["files"] == second["files"]
 
 
@@ -67,7 +68,7 @@ def test_heads_without_labels_are_skipped(small_corpus: list[dict],
 
 
 def test_save_load_round_trip_of_trained_model(small_model, tmp_path: Path) -> None:
-    path = small_model.save(tmp_path / "m", format="skops")
+    path = save_model(small_model, tmp_path / "m", format="skops")
     loaded = load_model(path)
     body = "Unfortunately the role has been filled internally."
     assert advise(body, model=loaded) == advise(body, model=small_model)

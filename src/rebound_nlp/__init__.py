@@ -21,7 +21,7 @@ from rebound_nlp.strategy import StrategyAdvice
 if TYPE_CHECKING:
     from rebound_nlp.batch import analyse, analyse_mailbox, analyse_mailbox_to
     from rebound_nlp.classify import Model
-    from rebound_nlp.persist import load_model
+    from rebound_nlp.persist import load_model, save_model
 
 __all__ = [
     "Advice",
@@ -36,11 +36,13 @@ __all__ = [
     "analyse_mailbox",
     "analyse_mailbox_to",
     "load_model",
+    "save_model",
 ]
 
 # Heavy modules (spaCy, scikit-learn, pandas) load on first use.
 _LAZY = {
     "load_model": "rebound_nlp.persist",
+    "save_model": "rebound_nlp.persist",
     "Model": "rebound_nlp.classify",
     "analyse": "rebound_nlp.batch",
     "analyse_mailbox": "rebound_nlp.batch",

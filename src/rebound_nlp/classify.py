@@ -9,12 +9,10 @@ code, never stored.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 from spacy.tokens import Doc
@@ -186,22 +184,6 @@ class Model:
     def sentence_head_names(self) -> tuple[str, ...]:
         """Names of the sentence-level heads this model has."""
         return tuple(self._sentence_layer.columns)
-
-    def save(self, directory: str | os.PathLike[str], *,
-             format: Literal["joblib", "skops"] = "joblib", force: bool = False) -> Path:
-        """Write the model, its ``manifest.json`` and ``MODEL_CARD.md`` to ``directory``.
-
-        The directory is replaced atomically, and only if it is a model
-        directory (or, with ``force``, a file or a model directory holding
-        other files; see :func:`~rebound_nlp.persist.check_target`).
-        ``format="skops"`` writes files that :func:`~rebound_nlp.load_model`
-        reads without running code.
-        """
-        from rebound_nlp.card import render_model_card
-        from rebound_nlp.persist import save_model
-
-        return save_model(self, directory, format=format, force=force,
-                          extra_files={"MODEL_CARD.md": render_model_card})
 
     @cached_property
     def _email_layer(self) -> LinearLayer:

@@ -89,7 +89,7 @@ def _model_folder(model: ModelPath) -> str | None:
     if not isinstance(model, str | os.PathLike):
         raise TypeError(
             f"model must be a model folder or None, got {type(model).__name__}: workers load "
-            "the model themselves. Save it with Model.save(folder) and pass the folder."
+            "the model themselves. Save it with save_model(model, folder) and pass the folder."
         )
     return os.fspath(model)
 

@@ -20,13 +20,13 @@ import stat
 import tempfile
 import threading
 import zipfile
-from collections.abc import Callable
 from contextlib import ExitStack
 from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
 
+from rebound_nlp.card import render_model_card
 from rebound_nlp.classify import Model
 from rebound_nlp.errors import (
     ModelError,
@@ -183,17 +183,24 @@ def save_model(
     directory: str | os.PathLike[str],
     *,
     format: Literal["joblib", "skops"] = "joblib",
-    extra_files: dict[str, Callable[[dict[str, Any]], str]] | None = None,
     force: bool = False,
 ) -> Path:
-    """Write ``model`` to ``directory`` atomically and return its path.
+    """Write ``model``, its ``manifest.json`` and ``MODEL_CARD.md`` to ``directory``.
 
     Files are written to a temporary folder beside the target and moved into
-    place at the end, so a failure never leaves a half-written model.
-    ``extra_files`` maps file names to functions of the manifest that return
-    their text (the model card).  What may be replaced is decided by
-    :func:`check_target`: a model folder, or with ``force`` a file or a model
-    folder with other files in it; never another folder.
+    place at the end, so a failure never leaves a half-written model.  What
+    may be replaced is decided by :func:`check_target`: a model folder, or
+    with ``force`` a file or a model folder with other files in it; never
+    another folder.  ``format="skops"`` writes files that :func:`load_model`
+    reads without running code.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from rebound_nlp import load_model, save_model
+    >>> folder = save_model(load_model(), tempfile.mkdtemp() + "/m", format="skops")
+    >>> sorted(p.name for p in folder.iterdir())[:2]
+    ['MODEL_CARD.md', 'email.skops']
     """
     if format not in ("joblib", "skops"):
         raise ValueError(f"format must be 'joblib' or 'skops', got {format!r}")
@@ -230,8 +237,7 @@ def save_model(
             "files": files,
         }
         (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
-        for name, render in (extra_files or {}).items():
-            (tmp / name).write_text(render(manifest))
+        (tmp / "MODEL_CARD.md").write_text(render_model_card(manifest))
         _replace(tmp, target)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -286,7 +292,7 @@ def read_manifest(directory: Path) -> dict[str, Any]:
     path = directory / MANIFEST
     if not path.is_file():
         raise ModelIntegrityError(
-            f"{directory} has no {MANIFEST}; expected a directory written by Model.save()."
+            f"{directory} has no {MANIFEST}; expected a directory written by save_model()."
         )
     try:
         manifest = json.loads(_inside(directory, MANIFEST).read_bytes())
@@ -295,7 +301,7 @@ def read_manifest(directory: Path) -> dict[str, Any]:
     if not isinstance(manifest, dict):
         raise ModelIntegrityError(
             f"{path} holds a JSON {type(manifest).__name__}; expected an object as "
-            "Model.save() writes it. Restore the file or retrain the model.")
+            "save_model() writes it. Restore the file or retrain the model.")
     version = manifest.get("format_version")
     if version != FORMAT_VERSION:
         raise ModelVersionError(
@@ -343,7 +349,7 @@ def _load_dir(directory: Path, *, trusted: bool, packaged: bool) -> Model:
         raise UntrustedModelError(
             f"{directory} holds joblib files, which run code when loaded. Load it "
             "with trusted=True only if you trust its author, or ask for the skops "
-            "format (Model.save(dir, format='skops'))."
+            "format (save_model(model, dir, format='skops'))."
         )
     # Hashed and later loaded from the same bytes: a file swapped after this
     # check is never read.
@@ -409,7 +415,7 @@ def load_model(path: str | os.PathLike[str] | None = None, *, trusted: bool = Fa
     Parameters
     ----------
     path : path-like, optional
-        A directory written by :meth:`Model.save`.  ``None`` (the default)
+        A directory written by :func:`save_model`.  ``None`` (the default)
         returns the model shipped with the package, loaded once and cached.
     trusted : bool, default False
         Allow joblib files from ``path``.  joblib runs code when it loads, so

@@ -146,7 +146,7 @@ def make_rebound(nlp: Language, name: str, model: str | None, trusted: bool
     name : str
         The component's name.
     model : str or None
-        A model folder written by :meth:`~rebound_nlp.Model.save`, or
+        A model folder written by :func:`~rebound_nlp.save_model`, or
         ``None`` for the shipped model.
     trusted : bool
         Passed to :func:`~rebound_nlp.load_model`: allow a joblib model folder.

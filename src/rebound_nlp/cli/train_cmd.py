@@ -62,7 +62,7 @@ def _config(path: str | None) -> dict[str, Any] | None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from rebound_nlp.persist import check_target
+    from rebound_nlp.persist import check_target, save_model
     from rebound_nlp.training import build_model
 
     # Everything that can be wrong is checked before training starts.
@@ -91,7 +91,7 @@ def run(args: argparse.Namespace) -> int:
     holdout = {} if args.hold_out is None else {"general_holdout": tuple(args.hold_out)}
     model = build_model(args.data, config=config, seed=args.seed, extra_eval=extra,
                         general=general, progress=not args.no_progress, **holdout)
-    path = model.save(args.out, format=args.format, force=args.force)
+    path = save_model(model, args.out, format=args.format, force=args.force)
     print(f"saved {path}")
     for split, metrics in model.manifest.get("metrics", {}).items():
         print(f"{split}: " + ", ".join(f"{k} {v:.3f}" for k, v in metrics.items()))
