@@ -143,7 +143,7 @@ def _predict_parsed(model: Model, df: pd.DataFrame, docs: Sequence[Doc]) -> pd.D
     return pd.DataFrame(rows, index=df.index)
 
 
-def _binary(name: str, y: Iterable[bool], p: Iterable[float], threshold: float = 0.5
+def _binary(name: str, y: Iterable[bool], p: Iterable[float], threshold: float
             ) -> HeadReport:
     yt = ["yes" if v else "no" for v in y]
     q = np.asarray(list(p), float)
@@ -250,15 +250,17 @@ def _report(model: Model, df: pd.DataFrame, pf: pd.DataFrame) -> Report:
     if "feedback" in rdf and model.sentence_head_names:
         gold = [set(v or ()) for v in rdf["feedback"]]
         found = [{c for c, *_ in sents} for sents in rpf["feedback_sentences"]]
+        # Sentences were already decided at the model's operating points: 1.0 is "found".
         report.heads["feedback_present"] = _binary(
-            "feedback_present", [bool(g) for g in gold], [float(bool(f)) for f in found])
+            "feedback_present", [bool(g) for g in gold], [float(bool(f)) for f in found], 1.0)
         summary["feedback_presence_f1"] = report.heads["feedback_present"].f1["yes"]
         yg = np.array([[c in g for c in FEEDBACK_CATEGORIES] for g in gold])
         yf = np.array([[c in f for c in FEEDBACK_CATEGORIES] for f in found])
         summary["feedback_category_micro_f1"] = float(f1_score(yg, yf, average="micro",
                                                                zero_division=0))
         for k, c in enumerate(FEEDBACK_CATEGORIES):
-            report.heads[f"feedback_{c}"] = _binary(c, list(yg[:, k]), list(yf[:, k].astype(float)))
+            report.heads[f"feedback_{c}"] = _binary(c, list(yg[:, k]),
+                                                    list(yf[:, k].astype(float)), 1.0)
         if "feedback_spans" in rdf:
             f1, cov = _span_scores(list(rdf["body"]), [v or [] for v in rdf["feedback_spans"]],
                                    list(rpf["feedback_sentences"]))
