@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from rebound_nlp.labels import FEEDBACK_CATEGORIES
 from rebound_nlp.strategy import SIGNALS, rank_strategies, strategy_table
 
 TITLES = {
@@ -69,3 +70,13 @@ def test_history_raises_streak_strategies() -> None:
         {"form_letter": "", "recent_14": "3", "recent_30": "5"})}
     for number in (2, 7, 8):
         assert streak[number] > alone[number]
+
+
+def test_cue_signals_name_real_cues_and_signals() -> None:
+    from rebound_nlp.nlp.patterns import EMAIL_CUES, SENTENCE_CUES, TOPIC_CATEGORIES
+    from rebound_nlp.strategy import CUE_SIGNALS, SIGNALS
+
+    assert set(CUE_SIGNALS) <= set(EMAIL_CUES)
+    assert set(CUE_SIGNALS.values()) <= set(SIGNALS)
+    assert set(TOPIC_CATEGORIES) <= set(SENTENCE_CUES)
+    assert sorted(TOPIC_CATEGORIES.values()) == sorted(FEEDBACK_CATEGORIES)

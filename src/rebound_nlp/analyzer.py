@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from rebound_nlp.advice import Advice, Feedback, empty_advice
 from rebound_nlp.decisions import OperatingPoints
 from rebound_nlp.labels import REASONS
-from rebound_nlp.strategy import rank_strategies
+from rebound_nlp.strategy import CUE_SIGNALS, rank_strategies
 from rebound_nlp.text import MAX_CHARS, MAX_HEADER_CHARS, safe_text
 
 if TYPE_CHECKING:
@@ -163,8 +163,7 @@ def signals_of(pred: Prediction, advice: Advice) -> dict[str, str]:
         found["future_invite"] = first("future_invite", "apply again")
     if advice.tone in ("warm", "cold"):
         found[advice.tone] = ""
-    for cue, signal in (("CLOSE_CALL", "close_call"), ("PRAISE", "praise"),
-                        ("PAST", "past_pointer")):
+    for cue, signal in CUE_SIGNALS.items():
         if cue in pred.cues:
             found[signal] = pred.cues[cue]
     return found

@@ -30,6 +30,7 @@ from rebound_nlp.features import (
 from rebound_nlp.labels import FEEDBACK_CATEGORIES, KINDS, REASONS, STAGES, TONES, Kind
 from rebound_nlp.linear import LinearLayer
 from rebound_nlp.nlp import CUE_EXTENSION
+from rebound_nlp.nlp.patterns import NEGATED, SENTENCE_CUE_PREFIX
 
 __all__ = ["BINARY_HEADS", "EMAIL_HEADS", "FEEDBACK_HEAD", "STAGE_UNKNOWN", "Model", "Prediction"]
 
@@ -83,7 +84,8 @@ def _cue_phrases(text: str, labels: list[str], starts: list[int], ends: list[int
     """Email cues that are not negated, each with the first phrase that matched."""
     found: dict[str, str] = {}
     for label, start, end in zip(labels, starts, ends, strict=True):
-        if not label.startswith("s:") and not label.endswith("~neg") and label not in found:
+        if (not label.startswith(SENTENCE_CUE_PREFIX) and not label.endswith(NEGATED)
+                and label not in found):
             found[label] = text[start:end]
     return found
 

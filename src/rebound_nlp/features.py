@@ -41,7 +41,12 @@ from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span
 
 from rebound_nlp.nlp import CUE_EXTENSION, doc_text
-from rebound_nlp.nlp.patterns import EMAIL_CUES
+from rebound_nlp.nlp.patterns import (
+    EMAIL_CUES,
+    NEGATED,
+    SENTENCE_CUE_PREFIX,
+    TOPIC_CATEGORIES,
+)
 
 __all__ = [
     "JOB_EVIDENCE_CUES",
@@ -84,7 +89,7 @@ _EMAIL_CONJUNCTIONS = (
     ("POSITION", "MET"),
     ("PRAISE", "CLOSE_CALL"),
 )
-_SENTENCE_TOPICS = ("s:SKILLS", "s:EXPERIENCE", "s:PERFORMANCE", "s:CULTURE", "s:LOGISTICS")
+_SENTENCE_TOPICS = tuple(SENTENCE_CUE_PREFIX + cue for cue in TOPIC_CATEGORIES)
 _LENGTH_EDGES = (15, 40, 80, 160, 300)
 _SENTENCE_LENGTH_EDGES = (4, 10, 20, 35)
 _SUBJECT_STRIP = ".,:;!?()[]\"'"
@@ -371,7 +376,7 @@ def read_docs(docs: Sequence[Doc]) -> DocBatch:
     cue_first, cue_last, first_sent = cue_first[inside], cue_last[inside], first_sent[inside]
     window = np.maximum(starts[first_sent], cue_first - _NEGATION_WINDOW)
     negated = (negations[cue_first] > negations[window]).tolist()
-    cue_labels = [labels[k] + "~neg" if neg else labels[k]
+    cue_labels = [labels[k] + NEGATED if neg else labels[k]
                   for k, neg in zip(inside.tolist(), negated, strict=True)]
     return DocBatch(texts, doc_sents, sent_doc, sent_tokens, sent_chars, sent_words, word_sent,
                     word_ids, word_chars, vocab_texts, np.array(hashes, dtype=np.uint64),
@@ -493,7 +498,7 @@ def email_items(batch: DocBatch, subjects: Sequence[str]) -> Items:
         found = set()
         for k in range(cue_ptr[d], cue_ptr[d + 1]):
             label = labels[k]
-            if not label.startswith("s:"):
+            if not label.startswith(SENTENCE_CUE_PREFIX):
                 found.add(label)
                 tail.add(d, "c:" + label, spans[k])
         for (a, b), name in zip(_EMAIL_CONJUNCTIONS, _CONJUNCTION_NAMES, strict=True):
@@ -520,7 +525,7 @@ def sentence_items(batch: DocBatch, sents: Sequence[int] | np.ndarray) -> Items:
         for k in range(cue_ptr[s], cue_ptr[s + 1]):
             found.add(labels[k])
             tail.add(i, "c:" + labels[k], spans[k])
-        if "s:YOU" in found:
+        if SENTENCE_CUE_PREFIX + "YOU" in found:
             for topic, name in zip(_SENTENCE_TOPICS, _TOPIC_NAMES, strict=True):
                 if topic in found:
                     tail.add(i, name)

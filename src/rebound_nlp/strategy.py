@@ -16,6 +16,7 @@ from functools import cache
 from typing import Any
 
 __all__ = [
+    "CUE_SIGNALS",
     "SIGNALS",
     "STREAK_14",
     "STREAK_30",
@@ -47,6 +48,13 @@ SIGNALS: dict[str, str] = {
     "past_pointer": "points at the candidate's past (references, checks)",
     "recent_14": "at least STREAK_14 other rejections in the previous 14 days",
     "recent_30": "at least STREAK_30 other rejections in the previous 30 days",
+}
+
+#: Email cues (labels of rebound_nlp.nlp.patterns.EMAIL_CUES) that are signals themselves.
+CUE_SIGNALS: dict[str, str] = {
+    "CLOSE_CALL": "close_call",
+    "PRAISE": "praise",
+    "PAST": "past_pointer",
 }
 
 

@@ -10,6 +10,20 @@ from __future__ import annotations
 
 from typing import Final
 
+#: Prefix of the sentence cues' labels ("s:SKILLS"; the email cues have none).
+#: As features they read "c:s:SKILLS", apart from subject words ("s:word").
+SENTENCE_CUE_PREFIX: Final = "s:"
+#: Suffix of a cue's label when a negation comes just before it ("REJECT~neg").
+NEGATED: Final = "~neg"
+#: The sentence cue that names each feedback category.
+TOPIC_CATEGORIES: Final[dict[str, str]] = {
+    "SKILLS": "skills",
+    "EXPERIENCE": "experience",
+    "PERFORMANCE": "interview",
+    "CULTURE": "culture_fit",
+    "LOGISTICS": "logistics",
+}
+
 #: Email-level cues: what kind of message this is and what it says.
 EMAIL_CUES: Final[dict[str, tuple[str, ...]]] = {
     # Hiring vocabulary: a message with none of it is not job mail, whatever

@@ -19,7 +19,7 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
-from rebound_nlp.nlp.patterns import EMAIL_CUES, SENTENCE_CUES
+from rebound_nlp.nlp.patterns import EMAIL_CUES, SENTENCE_CUE_PREFIX, SENTENCE_CUES
 from rebound_nlp.text import MAX_CHARS, safe_text
 
 __all__ = ["CUE_EXTENSION", "MAX_CHARS", "Cue", "doc_text", "get_nlp", "make_doc", "make_docs"]
@@ -103,7 +103,7 @@ class CueMatcher:
 
     def __init__(self, nlp: Language) -> None:
         self.matcher = PhraseMatcher(nlp.vocab, attr="NORM")
-        for table, prefix in ((EMAIL_CUES, ""), (SENTENCE_CUES, "s:")):
+        for table, prefix in ((EMAIL_CUES, ""), (SENTENCE_CUES, SENTENCE_CUE_PREFIX)):
             for label, phrases in table.items():
                 self.matcher.add(prefix + label, list(nlp.tokenizer.pipe(phrases)))  # type: ignore[union-attr]
 

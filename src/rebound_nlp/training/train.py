@@ -20,6 +20,7 @@ from rebound_nlp.errors import DataError, ModelError
 from rebound_nlp.features import email_features, feature_names, sentence_features, sentences
 from rebound_nlp.labels import FEEDBACK_CATEGORIES, REASONS
 from rebound_nlp.nlp import CUE_EXTENSION, doc_text, make_docs
+from rebound_nlp.nlp.patterns import SENTENCE_CUE_PREFIX, TOPIC_CATEGORIES
 from rebound_nlp.text import MAX_HEADER_CHARS, safe_text
 from rebound_nlp.training.datasets import data_sha256, load_dataset, split
 
@@ -28,13 +29,7 @@ __all__ = ["TrainConfig", "kind_labels", "parse_docs", "sentence_labels", "train
 log = logging.getLogger("rebound_nlp.training")
 
 # Which sentence cue says which feedback category (to place a span's category).
-_TOPIC_CATEGORY = {
-    "s:SKILLS": "skills",
-    "s:EXPERIENCE": "experience",
-    "s:PERFORMANCE": "interview",
-    "s:CULTURE": "culture_fit",
-    "s:LOGISTICS": "logistics",
-}
+_TOPIC_CATEGORY = {SENTENCE_CUE_PREFIX + cue: cat for cue, cat in TOPIC_CATEGORIES.items()}
 
 
 # What JSON may give for each annotation of a TrainConfig field.
