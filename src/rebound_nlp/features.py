@@ -145,7 +145,6 @@ def feature_names(features: FeatureSet) -> list[str]:
 
 _MASK = (1 << 64) - 1
 _BASE = 0x9E3779B97F4A7C15  # odd, so every power of it is a distinct unit mod 2**64
-_HASH_WIDTH = 64  # longer texts are hashed one by one (rare: no feature name is that long)
 
 
 def _powers(n: int) -> np.ndarray:
@@ -154,9 +153,6 @@ def _powers(n: int) -> np.ndarray:
     out[0] = 1
     out[1:] = _BASE
     return np.cumprod(out, out=out)
-
-
-_POWERS = _powers(_HASH_WIDTH)
 
 
 def _code_points(texts: np.ndarray) -> np.ndarray:
@@ -218,10 +214,10 @@ class DocBatch:
     Only sentences with a word that starts with a letter or a digit count;
     words are the tokens that are neither space nor punctuation (``!`` and
     ``?`` are words), numbers, URLs and e-mail addresses written as
-    ``<num>``, ``<url>`` and ``<email>``.  Arrays named ``a_b`` with one
-    more entry than there are ``a`` delimit groups: the sentences of Doc
-    ``d`` are ``doc_sents[d]:doc_sents[d + 1]``.  Character offsets are
-    offsets into the Doc's text, ends exclusive.
+    ``<num>``, ``<url>`` and ``<email>``.  Index pointers delimit groups:
+    the sentences of Doc ``d`` are ``doc_sents[d]:doc_sents[d + 1]``, the
+    words of sentence ``s`` are ``sent_words[s]:sent_words[s + 1]``.
+    Character offsets are offsets into the Doc's text, ends exclusive.
     """
 
     texts: list[str]
@@ -257,11 +253,6 @@ class DocBatch:
     """``"named"``, ``"generic"`` or ``"none"``: how each Doc opens."""
     thanks: list[bool]
     """Whether each Doc says thank you."""
-
-    def cues_of(self, doc: int) -> range:
-        """Indices of the cues of Doc ``doc``."""
-        first, last = self.doc_sents[doc], self.doc_sents[doc + 1]
-        return range(int(self.sent_cues[first]), int(self.sent_cues[last]))
 
 
 def _pair(first: np.ndarray, second: np.ndarray) -> np.ndarray:
