@@ -104,7 +104,7 @@ def test_bad_arguments() -> None:
 
     db, dd, _ = _dask_modules()
     bag = db.from_sequence(["x"])
-    with pytest.raises(TypeError, match=r"Model\.save"):
+    with pytest.raises(TypeError, match=r"save_model\(model, folder\)"):
         analyse_bag(bag, model=load_model())
     with pytest.raises(TypeError, match=r"dask\.bag\.Bag"):
         analyse_bag(["x"])
