@@ -1,4 +1,4 @@
-"""Throughput and total memory of analyse_mailbox() on large synthetic mboxes, against floors.
+"""Throughput and total memory of a mailbox analysed into a file, against floors.
 
 Builds mboxes of mixed MIME messages (plain, HTML-only, quoted-printable,
 base64, with attachments) from the corpus, at two sizes.  For each size, in
@@ -6,7 +6,7 @@ fresh processes:
 
 - the mail floor: stdlib ``mailbox`` + compat32 parsing + payload decoding;
 - the spaCy floor: ``blank("en")`` + sentencizer ``nlp.pipe`` on the same bodies;
-- ``analyse_mailbox`` with ``jobs=1`` and ``jobs=2``.
+- ``analyse_mailbox_to`` (what ``rebound analyse -o`` runs) with ``jobs=1`` and ``jobs=2``.
 
 Each process sets up first (imports, spaCy pipeline, model) outside the
 timing; workers set themselves up inside it.  Floors and ``jobs=1`` are CPU
@@ -106,7 +106,7 @@ def child(what: str, path: Path, n: int, jobs: int) -> dict[str, Any]:
         nlp = spacy.blank("en")
         nlp.add_pipe("sentencizer")
     elif what == "analyse":
-        from rebound_nlp import analyse_mailbox, load_model
+        from rebound_nlp import analyse_mailbox_to, load_model
 
         model = load_model()
     cpu, wall = _measure.cpu_seconds(), time.perf_counter()
@@ -117,11 +117,12 @@ def child(what: str, path: Path, n: int, jobs: int) -> dict[str, Any]:
         # The bodies of the mbox's messages, in the same order.
         out["rows"] = sum(1 for _ in nlp.pipe(recs[k % len(recs)]["body"] for k in range(n)))
     elif what == "analyse":
-        table = analyse_mailbox(path, jobs=jobs, model=model)
+        # As `rebound analyse -o` runs: rows stream into the file, memory stays flat.
+        table = analyse_mailbox_to(path, path.with_suffix(".jsonl"), jobs=jobs, model=model)
         out["rows"], out["rejections"] = len(table), int(table["is_rejection"].sum())
     else:
         raise SystemExit(f"unknown measurement {what!r}")
-    # Workers have been waited for when analyse_mailbox returns: their time counts.
+    # Workers have been waited for when analyse_mailbox_to returns: their time counts.
     out["cpu"], out["wall"] = _measure.cpu_seconds() - cpu, time.perf_counter() - wall
     return out
 
