@@ -395,12 +395,15 @@ def assert_same(got: Prediction, want: Prediction) -> None:
     assert got.cues == want.cues
 
 
-def compare(model: Model, records: Sequence[dict[str, str]], points: OperatingPoints) -> None:
+def compare(model: Model, records: Sequence[dict[str, str]], points: OperatingPoints, *,
+            one_by_one: bool = False) -> None:
     nlp = reference_nlp()
     bodies = [r["body"] for r in records]
     subjects = [r["subject"] for r in records]
     docs = list(make_docs(bodies))
-    got = model.predict(docs, subjects, points=points)
+    got = ([p for d, s in zip(docs, subjects, strict=True)
+            for p in model.predict([d], [s], points=points)] if one_by_one
+           else model.predict(docs, subjects, points=points))
     for doc, ref_doc, subject, pred in zip(docs, nlp.pipe(bodies), subjects, got, strict=True):
         assert doc.to_array("SENT_START").tolist() == ref_doc.to_array("SENT_START").tolist()
         assert_same(pred, ref_predict(model, ref_doc, subject, points))
@@ -411,10 +414,16 @@ def test_fast_path_equals_reference_on_test_split(test_split: list[dict[str, str
     compare(model, test_split, model.operating_points)
 
 
-def test_fast_path_equals_reference_on_awkward_texts() -> None:
+@pytest.mark.parametrize("one_by_one", [False, True], ids=["batch", "one-by-one"])
+def test_fast_path_equals_reference_on_awkward_texts(one_by_one: bool) -> None:
     records = [{"body": b, "subject": s} for b in AWKWARD
                for s in ("", "Re: Your application (Data Analyst)!")]
-    compare(load_model(), records, load_model().operating_points)
+    compare(load_model(), records, load_model().operating_points, one_by_one=one_by_one)
+
+
+def test_fast_path_one_email_at_a_time(test_split: list[dict[str, str]]) -> None:
+    """advise() predicts one email per call: the same as in a batch."""
+    compare(load_model(), test_split[:40], load_model().operating_points, one_by_one=True)
 
 
 def test_fast_path_equals_reference_at_other_operating_points(
