@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from rebound_nlp.decisions import no_evidence_kind_probabilities
 from rebound_nlp.labels import FeedbackCategory, Kind, Reason, Stage, Tone
-from rebound_nlp.strategy import History, StrategyAdvice, rank_strategies
+from rebound_nlp.strategy import History, StrategyAdvice, rank_with_history
 
 if TYPE_CHECKING:
     pass
@@ -70,8 +70,8 @@ class Advice:
         """This advice with its strategies ranked for the person's recent history too."""
         if not self.is_rejection:
             return self
-        signals = {**self.signals, **history.signals()}
-        return replace(self, strategies=rank_strategies(signals), signals=signals)
+        return replace(self, strategies=rank_with_history(self.signals, history),
+                       signals={**self.signals, **history.signals()})
 
     @property
     def strategy(self) -> StrategyAdvice | None:

@@ -24,7 +24,7 @@ from rebound_nlp.mail import iter_mailbox, parse_message
 from rebound_nlp.mail.employer import company_of, employer_of, role_of
 from rebound_nlp.mail.mailboxes import RawMessage
 from rebound_nlp.mail.parse import ParsedMessage
-from rebound_nlp.strategy import History, StrategyAdvice
+from rebound_nlp.strategy import History, StrategyAdvice, rank_with_history
 from rebound_nlp.table import COLUMNS, TableWriter, to_frame
 from rebound_nlp.text import MAX_CHARS, MAX_HEADER_CHARS, MAX_MESSAGE_BYTES, safe_text
 
@@ -215,26 +215,26 @@ def _run(chunks: Iterator[list[RawMessage]], jobs: int, analyzer: Analyzer
     pool.shutdown()
 
 
-def _history_updates(dated: list[tuple[datetime, int, Advice]]
+def _history_updates(dated: list[tuple[datetime, int, dict[str, str]]]
                      ) -> dict[int, tuple[StrategyAdvice, ...]]:
-    """The strategies of each dated rejection (row number, date, advice) that its
-    history changes: the rejections before it within 14 and 30 days."""
+    """The strategies of each dated rejection (date, row number, its signals) that
+    its history changes: the rejections before it within 14 and 30 days."""
     dated = sorted(dated, key=lambda item: (item[0], item[1]))
     times = [d for d, _, _ in dated]
     updates = {}
-    for pos, (when, i, advice) in enumerate(dated):
+    for pos, (when, i, signals) in enumerate(dated):
         history = History(
             recent_14=pos - bisect_left(times, when - timedelta(days=14), 0, pos),
             recent_30=pos - bisect_left(times, when - timedelta(days=30), 0, pos),
         )
         if history.signals():
-            updates[i] = advice.with_history(history).strategies
+            updates[i] = rank_with_history(signals, history)
     return updates
 
 
 def _dated_rejections(rows: Sequence[_Row], start: int = 0
-                      ) -> list[tuple[datetime, int, Advice]]:
-    return [(r.fields["date"], start + i, r.advice) for i, r in enumerate(rows)
+                      ) -> list[tuple[datetime, int, dict[str, str]]]:
+    return [(r.fields["date"], start + i, r.advice.signals) for i, r in enumerate(rows)
             if r.advice is not None and isinstance(r.fields["date"], datetime)]
 
 
@@ -416,16 +416,18 @@ def analyse_mailbox_to(path: str | os.PathLike[str], output: str | os.PathLike[s
     writer = TableWriter(output)
     analyzer = Analyzer(model, trusted=trusted)
     first: dict[str, str] = {}
-    dated: list[tuple[datetime, int, Advice]] = []
-    summary: list[dict[str, Any]] = []
+    dated: list[tuple[datetime, int, dict[str, str]]] = []
+    # Only the few columns summarise() reads are kept, one list per column.
+    summary: dict[str, list[Any]] = {k: [] for k in SUMMARY_COLUMNS}
     with tempfile.TemporaryFile("w+", encoding="utf-8") as spool, writer:
         chunks = _run(_chunks(iter_mailbox(path), CHUNK), jobs, analyzer)
         for rows in _progress(chunks, progress):
             _prepare(rows, first)
-            dated += _dated_rejections(rows, len(summary))
+            dated += _dated_rejections(rows, len(summary["source"]))
             for row in rows:
                 spool.write(json.dumps(row.fields, default=datetime.isoformat) + "\n")
-                summary.append({k: row.fields[k] for k in SUMMARY_COLUMNS})
+                for k, values in summary.items():
+                    values.append(row.fields[k])
         updates = _history_updates(dated)
         spool.seek(0)
         piece: list[dict[str, Any]] = []

@@ -23,6 +23,7 @@ __all__ = [
     "History",
     "StrategyAdvice",
     "rank_strategies",
+    "rank_with_history",
     "strategy_table",
 ]
 
@@ -149,3 +150,8 @@ def rank_strategies(signals: Mapping[str, str]) -> tuple[StrategyAdvice, ...]:
                                      actions + tuple(row["actions"])))
     ranked.sort(key=lambda s: (-s.score, s.number))
     return tuple(ranked)
+
+
+def rank_with_history(signals: Mapping[str, str], history: History) -> tuple[StrategyAdvice, ...]:
+    """:func:`rank_strategies` for an email's signals plus the streaks of ``history``."""
+    return rank_strategies({**signals, **history.signals()})
