@@ -82,3 +82,11 @@ def test_decide_kind_and_operating_points() -> None:
         OperatingPoints(rejection=1.5)
     with pytest.raises(ModelError, match="unknown operating points"):
         OperatingPoints.from_manifest({"operating_points": {"thresh": 0.5}})
+
+
+def test_general_mail_sources_match_by_name_or_group() -> None:
+    from rebound_nlp.training.general import source_in
+
+    assert source_in("enron:beck-s", ("enron",)) and source_in("enron:beck-s", ("enron:beck-s",))
+    assert not source_in("enron:beck-s", ("enron:farmer-d", "spam"))
+    assert source_in("spam", ("spam",)) and not source_in("sa_ham", ())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping, Sequence
+from functools import partial
 from typing import Any
 
 import pandas as pd
@@ -15,6 +16,7 @@ from rebound_nlp.training.general import (
     SHIPPED_HELDOUT_SOURCES,
     general_mail_sha256,
     load_general_mail,
+    source_in,
 )
 from rebound_nlp.training.train import train
 
@@ -47,16 +49,17 @@ def build_model(
     reports how many the model calls rejections or job mail.
     """
     df = load_dataset(data)
-    gdf = None if general is None else load_general_mail(general)
-    train_general = None if gdf is None else gdf[~gdf["source"].isin(general_holdout)
-                                                 & ~gdf["source"].str.split(":").str[0].isin(
-                                                     general_holdout)]
+    train_general = held_general = None
+    if general is not None:
+        gdf = load_general_mail(general)
+        is_held = gdf["source"].map(partial(source_in, names=general_holdout)).astype(bool)
+        train_general, held_general = gdf[~is_held], gdf[is_held]
     model = train(df, config=config, seed=seed, progress=progress, general=train_general)
-    if gdf is not None and train_general is not None:
+    if general is not None and train_general is not None and held_general is not None:
         model.manifest["general_mail"] = {
-            "sha256": general_mail_sha256(general),  # type: ignore[arg-type]
+            "sha256": general_mail_sha256(general),
             "trained_sources": sorted(set(train_general["source"])),
-            "heldout_sources": sorted(set(gdf["source"]) - set(train_general["source"])),
+            "heldout_sources": sorted(set(held_general["source"])),
             "n_trained": len(train_general),
             "origin": "public research corpora: SpamAssassin public corpus (easy_ham), "
                       "Enron email corpus (three mailboxes), and a public spam collection",
@@ -72,9 +75,7 @@ def build_model(
     for name, path in (extra_eval or {}).items():
         extra = load_dataset(path)
         metrics[name] = evaluate(model, extra.drop(columns="split", errors="ignore")).summary
-    if gdf is not None and train_general is not None:
-        held = gdf.drop(index=train_general.index)
-        if len(held):
-            metrics["general_heldout"] = false_rejections(model, held)
+    if held_general is not None and len(held_general):
+        metrics["general_heldout"] = false_rejections(model, held_general)
     model.manifest["metrics"] = metrics
     return model

@@ -17,7 +17,7 @@ import hashlib
 import os
 import shutil
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -25,7 +25,7 @@ import pandas as pd
 from rebound_nlp.errors import DataError
 from rebound_nlp.mail import iter_mailbox, parse_message
 
-__all__ = ["SHIPPED_HELDOUT_SOURCES", "general_mail_sha256", "load_general_mail"]
+__all__ = ["SHIPPED_HELDOUT_SOURCES", "general_mail_sha256", "load_general_mail", "source_in"]
 
 #: General-mail sources the shipped model never trains on: its false-rejection
 #: rate is reported on them.
@@ -48,6 +48,12 @@ def general_mail_sha256(directory: str | os.PathLike[str]) -> str:
         for block in iter(lambda: fh.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+def source_in(source: str, names: Collection[str]) -> bool:
+    """Whether ``source`` is one of ``names``, itself or by its group (``"enron"``
+    names every company mailbox, ``"enron:beck-s"`` one of them)."""
+    return source in names or source.split(":")[0] in names
 
 
 def _source(group: str, origin: str) -> str:
@@ -90,9 +96,8 @@ def load_general_mail(
         origins = [(row["origin"], row["group"]) for row in csv.DictReader(fh)]
 
     def wanted(source: str) -> bool:
-        names = {source, source.split(":")[0]}
-        return (sources is None or bool(names & set(sources))) and not (
-            names & set(exclude_sources))
+        return ((sources is None or source_in(source, sources))
+                and not source_in(source, exclude_sources))
 
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
