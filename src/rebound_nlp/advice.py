@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from rebound_nlp.decisions import no_evidence_kind_probabilities
 from rebound_nlp.labels import FeedbackCategory, Kind, Reason, Stage, Tone
-from rebound_nlp.strategy import History, StrategyAdvice, rank_with_history
+from rebound_nlp.strategy import StrategyAdvice
 
 if TYPE_CHECKING:
     pass
@@ -65,13 +65,6 @@ class Advice:
     def feedback_categories(self) -> tuple[str, ...]:
         """The feedback categories found, sorted and unique."""
         return tuple(sorted({f.category for f in self.feedback}))
-
-    def with_history(self, history: History) -> Advice:
-        """This advice with its strategies ranked for the person's recent history too."""
-        if not self.is_rejection:
-            return self
-        return replace(self, strategies=rank_with_history(self.signals, history),
-                       signals={**self.signals, **history.signals()})
 
     @property
     def strategy(self) -> StrategyAdvice | None:

@@ -45,8 +45,8 @@ _WATCH_PARENT = 1.0
 @dataclass(frozen=True, slots=True)
 class _Row:
     fields: dict[str, Any]
-    advice: Advice | None
-    """Kept for rejections only, to rank their strategies with the mailbox's history."""
+    signals: dict[str, str] | None
+    """A rejection's strategy signals, to rank its strategies with the mailbox's history."""
 
 
 def _empty_row(source: str, parsed: ParsedMessage) -> dict[str, Any]:
@@ -116,7 +116,7 @@ def _analyse_parsed(items: Sequence[tuple[str, ParsedMessage]], analyzer: Analyz
                                          MAX_HEADER_CHARS)
             continue
         _fill(rows[k], advice)
-        out[k] = _Row(rows[k], advice if advice.is_rejection else None)
+        out[k] = _Row(rows[k], advice.signals if advice.is_rejection else None)
     return out
 
 
@@ -234,8 +234,8 @@ def _history_updates(dated: list[tuple[datetime, int, dict[str, str]]]
 
 def _dated_rejections(rows: Sequence[_Row], start: int = 0
                       ) -> list[tuple[datetime, int, dict[str, str]]]:
-    return [(r.fields["date"], start + i, r.advice.signals) for i, r in enumerate(rows)
-            if r.advice is not None and isinstance(r.fields["date"], datetime)]
+    return [(r.fields["date"], start + i, r.signals) for i, r in enumerate(rows)
+            if r.signals is not None and isinstance(r.fields["date"], datetime)]
 
 
 def _prepare(rows: Sequence[_Row], first: dict[str, str]) -> None:
