@@ -10,6 +10,7 @@ from typing import Any
 
 from rebound_nlp.advice import Advice
 from rebound_nlp.analyzer import advise
+from rebound_nlp.cli.common import add_model_options
 
 
 def add_parser(sub: Any) -> None:
@@ -24,9 +25,7 @@ def add_parser(sub: Any) -> None:
     p.add_argument("file", nargs="?", default="-", help="a text or .eml file; - for stdin")
     p.add_argument("--subject", default="", help="subject line for plain-text input")
     p.add_argument("--json", action="store_true", help="print the full Advice as JSON")
-    p.add_argument("--model", help="model folder (default: the shipped model)")
-    p.add_argument("--trusted", action="store_true",
-                   help="allow a joblib model from --model (joblib runs code when loaded)")
+    add_model_options(p)
     p.set_defaults(run=run)
 
 

@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import Any
 
-from rebound_nlp.cli.common import job_count
+from rebound_nlp.cli.common import add_mailbox_options, add_model_options
 
 
 def add_parser(sub: Any) -> None:
@@ -19,14 +19,10 @@ def add_parser(sub: Any) -> None:
         "  rebound analyse inbox.mbox --model my-model",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("path", help="an mbox file, a Maildir, a folder of .eml files or one .eml")
+    add_mailbox_options(p)
     p.add_argument("-o", "--output", help="write the table: .csv, .jsonl or .parquet")
-    p.add_argument("--jobs", type=job_count, default=1,
-                   help="worker processes, or auto for one per CPU (default 1)")
     p.add_argument("--rejections-only", action="store_true", help="keep rejections only")
-    p.add_argument("--model", help="model folder (default: the shipped model)")
-    p.add_argument("--trusted", action="store_true",
-                   help="allow a joblib model from --model (joblib runs code when loaded)")
+    add_model_options(p)
     p.add_argument("--no-progress", action="store_true", help="hide the progress bar")
     p.set_defaults(run=run)
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 from typing import NoReturn
 
-__all__ = ["Parser", "UsageError", "job_count", "positive_int"]
+__all__ = ["Parser", "UsageError", "add_mailbox_options", "add_model_options", "job_count",
+           "positive_int"]
 
 
 class UsageError(Exception):
@@ -33,3 +34,17 @@ def positive_int(text: str) -> int:
 def job_count(text: str) -> int | str:
     """An argparse type for ``--jobs``: a whole number of at least 1, or ``auto``."""
     return "auto" if text == "auto" else positive_int(text)
+
+
+def add_mailbox_options(p: argparse.ArgumentParser) -> None:
+    """The mailbox to read and the worker processes, as every mailbox command takes them."""
+    p.add_argument("path", help="an mbox file, a Maildir, a folder of .eml files or one .eml")
+    p.add_argument("--jobs", type=job_count, default=1,
+                   help="worker processes, or auto for one per CPU (default 1)")
+
+
+def add_model_options(p: argparse.ArgumentParser) -> None:
+    """``--model`` and ``--trusted``, as every command that analyses takes them."""
+    p.add_argument("--model", help="model folder (default: the shipped model)")
+    p.add_argument("--trusted", action="store_true",
+                   help="allow a joblib model from --model (joblib runs code when loaded)")

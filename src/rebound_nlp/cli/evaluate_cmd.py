@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from rebound_nlp.cli.common import add_model_options
+
 
 def add_parser(sub: Any) -> None:
     p = sub.add_parser(
@@ -17,9 +19,7 @@ def add_parser(sub: Any) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("data", help="labelled emails: .jsonl or .csv in the corpus schema")
-    p.add_argument("--model", help="model directory (default: the shipped model)")
-    p.add_argument("--trusted", action="store_true",
-                   help="allow a joblib model directory (joblib runs code when loaded)")
+    add_model_options(p)
     p.add_argument("--split", default="test", choices=("train", "test", "all"),
                    help="which split to use; 'all' for every row")
     p.add_argument("--json", action="store_true", help="print the report as JSON")

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from rebound_nlp.cli.common import UsageError, job_count
+from rebound_nlp.cli.common import UsageError, add_mailbox_options, add_model_options
 
 
 def add_parser(sub: Any) -> None:
@@ -21,17 +21,13 @@ def add_parser(sub: Any) -> None:
         "  rebound report ~/Mail/INBOX -o search.html --jobs 2 --no-answer-days 21",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("path", help="an mbox file, a Maildir, a folder of .eml files or one .eml")
+    add_mailbox_options(p)
     p.add_argument("-o", "--output", default="report.html",
                    help="the HTML file to write (default report.html)")
-    p.add_argument("--jobs", type=job_count, default=1,
-                   help="worker processes, or auto for one per CPU (default 1)")
     p.add_argument("--no-answer-days", type=float, default=30, metavar="DAYS",
                    help="days of silence after which an application counts as unanswered "
                    "(default 30)")
-    p.add_argument("--model", help="model directory (default: the shipped model)")
-    p.add_argument("--trusted", action="store_true",
-                   help="allow a joblib model directory (joblib runs code when loaded)")
+    add_model_options(p)
     p.add_argument("--no-progress", action="store_true", help="hide the progress bars")
     p.set_defaults(run=run)
 
