@@ -138,7 +138,7 @@ class TableWriter:
     def __enter__(self) -> TableWriter:
         from rebound_nlp.files import atomic_path
 
-        with self._wrapped():
+        with _os_errors(self.path):
             self._tmp = self._stack.enter_context(atomic_path(self.path))
             if self.suffix == ".parquet":
                 import pyarrow.parquet as pq
@@ -151,7 +151,7 @@ class TableWriter:
 
     def write(self, piece: pd.DataFrame) -> None:
         """Append the rows of ``piece``."""
-        with self._wrapped():
+        with _os_errors(self.path):
             if self._parquet is not None:
                 import pyarrow as pa
 
@@ -175,16 +175,12 @@ class TableWriter:
 
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
-        with self._wrapped():
+        with _os_errors(self.path):
             if exc is None and not self._started:
                 self.write(to_frame([]))  # a header (and a schema) even for no rows
             if self._parquet is not None:
                 self._parquet.close()
             self._stack.__exit__(kind, exc, tb)
-
-    def _wrapped(self) -> Any:
-        return _os_errors(self.path)
-
 
 
 @contextmanager
