@@ -292,6 +292,12 @@ def _frame(rows: list[_Row]) -> pd.DataFrame:
     return to_frame([r.fields for r in rows])
 
 
+def _mailbox_rows(path: str | os.PathLike[str], jobs: int, analyzer: Analyzer, progress: bool
+                  ) -> Iterator[list[_Row]]:
+    """A mailbox's rows, chunk by chunk, in mailbox order."""
+    return _progress(_run(_chunks(iter_mailbox(path), CHUNK), jobs, analyzer), progress)
+
+
 def _progress(it: Iterator[list[_Row]], enabled: bool) -> Iterator[list[_Row]]:
     if not enabled:
         yield from it
@@ -366,8 +372,7 @@ def analyse_mailbox(path: str | os.PathLike[str], *, jobs: Jobs = 1, progress: b
     jobs = resolve_jobs(jobs)
     analyzer = Analyzer(model, trusted=trusted)
     rows: list[_Row] = []
-    for chunk_rows in _progress(_run(_chunks(iter_mailbox(path), CHUNK), jobs, analyzer),
-                                progress):
+    for chunk_rows in _mailbox_rows(path, jobs, analyzer, progress):
         rows += chunk_rows
     return _frame(rows)
 
@@ -420,8 +425,7 @@ def analyse_mailbox_to(path: str | os.PathLike[str], output: str | os.PathLike[s
     # Only the few columns summarise() reads are kept, one list per column.
     summary: dict[str, list[Any]] = {k: [] for k in SUMMARY_COLUMNS}
     with tempfile.TemporaryFile("w+", encoding="utf-8") as spool, writer:
-        chunks = _run(_chunks(iter_mailbox(path), CHUNK), jobs, analyzer)
-        for rows in _progress(chunks, progress):
+        for rows in _mailbox_rows(path, jobs, analyzer, progress):
             _prepare(rows, first)
             dated += _dated_rejections(rows, len(summary["source"]))
             for row in rows:
