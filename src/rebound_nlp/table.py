@@ -134,6 +134,7 @@ class TableWriter:
         self._tmp: Path | None = None
         self._fh: IO[str] | None = None
         self._parquet: Any = None
+        self._schema: Any = None
 
     def __enter__(self) -> TableWriter:
         from rebound_nlp.files import atomic_path
@@ -143,7 +144,8 @@ class TableWriter:
             if self.suffix == ".parquet":
                 import pyarrow.parquet as pq
 
-                self._parquet = pq.ParquetWriter(self._tmp, _parquet_schema())
+                self._schema = _parquet_schema()
+                self._parquet = pq.ParquetWriter(self._tmp, self._schema)
             else:
                 self._fh = self._stack.enter_context(self._tmp.open("w", encoding="utf-8",
                                                                     newline=""))
@@ -155,7 +157,7 @@ class TableWriter:
             if self._parquet is not None:
                 import pyarrow as pa
 
-                table = pa.Table.from_pandas(piece[list(COLUMNS)], schema=_parquet_schema(),
+                table = pa.Table.from_pandas(piece[list(COLUMNS)], schema=self._schema,
                                              preserve_index=False)
                 self._parquet.write_table(table)
             elif self.suffix == ".csv":
