@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from rebound_nlp.decisions import OperatingPoints, decide_kind
 from rebound_nlp.errors import ModelError
-from rebound_nlp.features import job_evidence, read_docs, sentence_features, sentences
+from rebound_nlp.features import (
+    FeatureIndex,
+    _hash_str,
+    job_evidence,
+    read_docs,
+    sentence_features,
+    sentences,
+)
+from rebound_nlp.linear import FeatureNames
 from rebound_nlp.nlp import make_doc
 from rebound_nlp.training.evaluate import _span_scores, expected_calibration_error
 
@@ -90,3 +99,18 @@ def test_general_mail_sources_match_by_name_or_group() -> None:
     assert source_in("enron:beck-s", ("enron",)) and source_in("enron:beck-s", ("enron:beck-s",))
     assert not source_in("enron:beck-s", ("enron:farmer-d", "spam"))
     assert source_in("spam", ("spam",)) and not source_in("sa_ham", ())
+
+
+def test_feature_index_finds_every_name_by_its_hash() -> None:
+    # More names than one block of the index, some not ASCII, some one character long.
+    rng = np.random.default_rng(0)
+    alphabet = list("abcdefgé中 :wb")
+    names = sorted({"".join(rng.choice(alphabet, size=rng.integers(1, 12)))
+                    for _ in range(20_000)} | {"w:x", "b:x y", "c:JOB", "w", "b"})
+    joined = FeatureNames.of(names)
+    index = FeatureIndex(joined.text, joined.ends)
+    found = index._find(np.array([_hash_str(n) for n in names], dtype=np.uint64))
+    assert found.tolist() == list(range(len(names)))
+    assert index.max_len == max(map(len, names))
+    assert set(index.named) == {n for n in names if n[:2] not in ("w:", "b:")}
+    assert joined.to_array().tolist() == names

@@ -147,18 +147,15 @@ _MASK = (1 << 64) - 1
 _BASE = 0x9E3779B97F4A7C15  # odd, so every power of it is a distinct unit mod 2**64
 
 
-def _powers(n: int) -> np.ndarray:
-    """``_BASE ** j`` mod 2**64 for ``j < n``."""
+_INVERSE_BASE = pow(_BASE, -1, 1 << 64)
+
+
+def _powers(n: int, base: int = _BASE) -> np.ndarray:
+    """``base ** j`` mod 2**64 for ``j < n``."""
     out = np.empty(n, dtype=np.uint64)
     out[0] = 1
-    out[1:] = _BASE
+    out[1:] = base
     return np.cumprod(out, out=out)
-
-
-def _code_points(texts: np.ndarray) -> np.ndarray:
-    """The code points of a fixed-width str array, one row per string (zero padded)."""
-    texts = np.ascontiguousarray(texts)
-    return texts.view(np.uint32).reshape(len(texts), texts.dtype.itemsize // 4)
 
 
 def _hash_str(text: str) -> int:
@@ -609,7 +606,7 @@ class FeatureIndex:
     """The columns of a layer's features, found without spelling out words.
 
     Every feature name is hashed once (a polynomial hash of its code points,
-    computed for all names as one matrix product); at prediction the hash of
+    computed for all names at once from prefix sums); at prediction the hash of
     ``"w:" + word`` or ``"b:" + a + " " + b`` follows from the hashes and
     lengths of the words (:attr:`DocBatch.vocab_hashes`), so no name of a
     word or a pair is ever built.  Other features (subject words, cues,
@@ -617,33 +614,42 @@ class FeatureIndex:
 
     Parameters
     ----------
-    names : array of str
-        The layer's feature names; column ``j`` is ``names[j]``.
+    text : str
+        The layer's feature names joined, in column order.
+    ends : array of int
+        Where each name ends in ``text``.
     """
 
-    def __init__(self, names: np.ndarray) -> None:
-        names = np.asarray(names, dtype=str)
-        self.n_cols = len(names)
-        points = _code_points(names)
+    def __init__(self, text: str, ends: np.ndarray) -> None:
+        ends = np.asarray(ends, dtype=np.intp)
+        starts = np.zeros(len(ends), dtype=np.intp)
+        starts[1:] = ends[:-1]
+        self.n_cols = len(ends)
         #: No feature name is longer.
-        self.max_len = points.shape[1]
+        self.max_len = int((ends - starts).max(initial=0))
         self._powers = _powers(self.max_len + 4)
-        # Most names are short: hash the first characters of all (in blocks,
-        # to bound the temporary), the rest only for the names that go on.
-        head = min(self.max_len, 24)
-        hashes = np.empty(len(names), dtype=np.uint64)
-        for at in range(0, len(names), 8192):
-            block = points[at:at + 8192, :head].astype(np.uint64)
-            hashes[at:at + 8192] = block @ self._powers[:head]
-        if head < self.max_len:
-            longer = np.flatnonzero(points[:, head])
-            hashes[longer] += (points[longer, head:].astype(np.uint64)
-                               @ self._powers[head:self.max_len])
+        hashes = np.empty(self.n_cols, dtype=np.uint64)
+        other: list[np.ndarray] = []
+        # In blocks of names, so that no temporary grows with the layer.
+        for at in range(0, self.n_cols, 8192):
+            first, end = int(starts[at]), int(ends[min(at + 8192, self.n_cols) - 1])
+            a, b = starts[at:at + 8192] - first, ends[at:at + 8192] - first
+            points = np.frombuffer(text[first:end].encode("utf-32-le"), dtype=np.uint32)
+            # Name j's hash is (prefix[b] - prefix[a]) / _BASE ** a, where prefix[k]
+            # sums point * _BASE ** i over the block's first k points.
+            prefix = np.zeros(len(points) + 1, dtype=np.uint64)
+            np.cumsum(points * _powers(len(points)), out=prefix[1:])
+            hashes[at:at + 8192] = (prefix[b] - prefix[a]) * _powers(len(points) + 1,
+                                                                      _INVERSE_BASE)[a]
+            # Names other than words ("w:") and word pairs ("b:") are looked up by name.
+            padded = np.append(points, [0, 0])
+            other.append(at + np.flatnonzero(
+                (b - a < 2) | (padded[a + 1] != ord(":"))
+                | (padded[a] != ord("w")) & (padded[a] != ord("b"))))
         self._order = np.argsort(hashes)
         self._sorted = hashes[self._order]
-        other = np.flatnonzero((points[:, 1] != ord(":"))
-                               | (points[:, 0] != ord("w")) & (points[:, 0] != ord("b")))
-        self.named = dict(zip(names[other].tolist(), other.tolist(), strict=True))
+        self.named = {text[starts[j]:ends[j]]: j
+                      for j in np.concatenate([np.zeros(0, np.intp), *other]).tolist()}
         self._w, self._b = np.uint64(_hash_str("w:")), np.uint64(_hash_str("b:"))
         stop = self._find(np.array([_poly(_hash_str("w:"), _hash_str(w), 2) for w in STOP_WORDS],
                                    dtype=np.uint64))

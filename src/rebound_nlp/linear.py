@@ -9,11 +9,47 @@ stacks their weights.  The results equal ``predict_proba`` of the estimators
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from functools import cached_property
 from typing import Any
 
 import numpy as np
 
-__all__ = ["LinearLayer"]
+__all__ = ["FeatureNames", "LinearLayer"]
+
+
+class FeatureNames:
+    """Many feature names kept as one string and where each ends.
+
+    A NumPy array of str pads every name to the longest (a layer's 138,000
+    names took 40 MB); joined, they take a few.  Name ``j`` is
+    ``text[ends[j - 1]:ends[j]]`` (``ends[-1]`` read as 0).
+    """
+
+    def __init__(self, text: str, ends: np.ndarray) -> None:
+        self.text = text
+        self.ends = np.asarray(ends, dtype=np.int64)
+
+    @classmethod
+    def of(cls, names: Sequence[str] | np.ndarray) -> FeatureNames:
+        """Join ``names``."""
+        names = [str(n) for n in names]
+        return cls("".join(names), np.cumsum([len(n) for n in names], dtype=np.int64))
+
+    @property
+    def starts(self) -> np.ndarray:
+        """Where each name starts in :attr:`text`."""
+        starts: np.ndarray = np.zeros(len(self.ends), dtype=np.int64)
+        starts[1:] = self.ends[:-1]
+        return starts
+
+    def __len__(self) -> int:
+        return len(self.ends)
+
+    def to_array(self) -> np.ndarray:
+        """The names as a NumPy array of str."""
+        text = self.text
+        return np.asarray([text[a:b] for a, b in zip(self.starts.tolist(), self.ends.tolist(),
+                                                      strict=True)], dtype=str)
 
 
 class LinearLayer:
@@ -29,7 +65,7 @@ class LinearLayer:
 
     def __init__(
         self,
-        names: Sequence[str] | np.ndarray,
+        names: FeatureNames | Sequence[str] | np.ndarray,
         idf: np.ndarray,
         sublinear: bool,
         weights: np.ndarray,
@@ -37,7 +73,7 @@ class LinearLayer:
         classes: Mapping[str, Sequence[Any]],
         widths: Mapping[str, int],
     ) -> None:
-        self.names = np.asarray(names)
+        self.feature_names = names if isinstance(names, FeatureNames) else FeatureNames.of(names)
         self.idf = np.asarray(idf, dtype=np.float64)
         self.sublinear = bool(sublinear)
         self.weights = np.asarray(weights, dtype=np.float64)
@@ -48,6 +84,12 @@ class LinearLayer:
         for name in self.classes:
             self.columns[name] = slice(at, at + widths[name])
             at += widths[name]
+
+    @cached_property
+    def names(self) -> np.ndarray:
+        """The feature names in column order, as an array (built on first access;
+        prediction needs only :attr:`feature_names`)."""
+        return self.feature_names.to_array()
 
     @classmethod
     def from_estimators(cls, vectorizer: Any, heads: Mapping[str, Any]) -> LinearLayer:
@@ -67,8 +109,10 @@ class LinearLayer:
 
     def to_arrays(self, prefix: str) -> dict[str, np.ndarray]:
         """Plain arrays (no pickles) that :meth:`from_arrays` reads back."""
-        out = {
-            f"{prefix}names": np.asarray(self.names, dtype=str),
+        out: dict[str, np.ndarray] = {
+            f"{prefix}name_text": np.frombuffer(self.feature_names.text.encode("utf-8"),
+                                                dtype=np.uint8),
+            f"{prefix}name_ends": self.feature_names.ends,
             f"{prefix}idf": self.idf,
             f"{prefix}sublinear": np.asarray(self.sublinear),
             f"{prefix}weights": self.weights,
@@ -90,7 +134,8 @@ class LinearLayer:
             binary = set(labels) <= {"True", "False"}
             classes[name] = [c == "True" for c in labels] if binary else labels
         return cls(
-            names=arrays[f"{prefix}names"],
+            names=FeatureNames(arrays[f"{prefix}name_text"].tobytes().decode("utf-8"),
+                               arrays[f"{prefix}name_ends"]),
             idf=arrays[f"{prefix}idf"],
             sublinear=bool(arrays[f"{prefix}sublinear"]),
             weights=arrays[f"{prefix}weights"],

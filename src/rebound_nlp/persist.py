@@ -39,7 +39,7 @@ from rebound_nlp.linear import LinearLayer
 
 __all__ = ["FORMAT_VERSION", "SKOPS_TRUSTED_TYPES", "check_target", "load_model", "save_model"]
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 MANIFEST = "manifest.json"
 LAYERS = "layers.npz"
 _PARTS = ("email", "sentences")
