@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import timedelta, timezone
+
 import numpy as np
 import pytest
 
+from rebound_nlp.batch import _timestamp
 from rebound_nlp.decisions import OperatingPoints, decide_kind
 from rebound_nlp.errors import ModelError
 from rebound_nlp.features import (
@@ -114,3 +117,23 @@ def test_feature_index_finds_every_name_by_its_hash() -> None:
     assert index.max_len == max(map(len, names))
     assert set(index.named) == {n for n in names if n[:2] not in ("w:", "b:")}
     assert joined.to_array().tolist() == names
+
+
+@pytest.mark.parametrize("offset", [timedelta(0), timedelta(microseconds=-1),
+                                    timedelta(microseconds=1)])
+@pytest.mark.parametrize("edge", ["first", "last"])
+@pytest.mark.parametrize("zone", [None, timezone(timedelta(hours=5)),
+                                  timezone(timedelta(hours=-5))])
+def test_mailbox_dates_fit_the_table_exactly_as_pandas_says(
+        offset: timedelta, edge: str, zone: timezone | None) -> None:
+    import pandas as pd
+
+    stamp = pd.Timestamp.min.ceil("us") if edge == "first" else pd.Timestamp.max.floor("us")
+    value = (stamp.to_pydatetime() + offset).replace(tzinfo=zone)
+    try:
+        expected = pd.Timestamp(pd.to_datetime(value, utc=True)).as_unit("ns").to_pydatetime()
+    except (pd.errors.OutOfBoundsDatetime, OverflowError):
+        expected = None
+    got, note = _timestamp(value)
+    assert got == expected
+    assert ("outside the years" in note) == (expected is None)

@@ -13,10 +13,8 @@ from collections import Counter, deque
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Literal
-
-import pandas as pd
 
 from rebound_nlp.advice import Advice
 from rebound_nlp.analyzer import Analyzer
@@ -29,6 +27,8 @@ from rebound_nlp.table import COLUMNS, TableWriter, to_frame
 from rebound_nlp.text import MAX_CHARS, MAX_HEADER_CHARS, MAX_MESSAGE_BYTES, safe_text
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from rebound_nlp.classify import Model
 
 __all__ = ["COLUMNS", "analyse", "analyse_mailbox", "analyse_mailbox_to", "company_of",
@@ -40,6 +40,9 @@ CHUNK = 128
 CHUNK_BYTES = 2 * MAX_MESSAGE_BYTES
 #: How often (seconds) a worker checks that the process that started it lives.
 _WATCH_PARENT = 1.0
+# The first and last moments, to the microsecond, that pandas' nanosecond timestamps hold.
+_FIRST_STAMP = datetime(1677, 9, 21, 0, 12, 43, 145225, tzinfo=UTC)
+_LAST_STAMP = datetime(2262, 4, 11, 23, 47, 16, 854775, tzinfo=UTC)
 
 
 @dataclass(frozen=True, slots=True)
@@ -266,11 +269,20 @@ def _timestamp(value: Any) -> tuple[datetime | None, str]:
     if value is None or (isinstance(value, str) and not value.strip()):
         return None, ""
     shown = safe_text(value.isoformat() if isinstance(value, datetime) else repr(value), 64)
+    out_of_range = f"date {shown} is outside the years 1677-2262 a table can hold; left empty"
+    if type(value) is datetime:
+        # What a mailbox gives: checked without pandas, which worker processes never load.
+        try:
+            stamp = value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
+        except OverflowError:
+            return None, out_of_range
+        return (stamp, "") if _FIRST_STAMP <= stamp <= _LAST_STAMP else (None, out_of_range)
+    import pandas as pd
+
     if not pd.api.types.is_scalar(value):
         return None, f"date {shown} is not a date; left empty"
     if not isinstance(value, str) and pd.isna(value):
         return None, ""
-    out_of_range = f"date {shown} is outside the years 1677-2262 a table can hold; left empty"
     try:
         stamp = pd.to_datetime(value, utc=True)
     except (pd.errors.OutOfBoundsDatetime, OverflowError, NotImplementedError):
@@ -446,6 +458,8 @@ def analyse_mailbox_to(path: str | os.PathLike[str], output: str | os.PathLike[s
                 piece = []
         if piece:
             writer.write(to_frame(piece))
+    import pandas as pd
+
     return pd.DataFrame(summary, columns=list(SUMMARY_COLUMNS))
 
 
@@ -466,6 +480,8 @@ def analyse(emails: Iterable[str] | pd.DataFrame | Iterable[dict[str, Any]], *,
     >>> list(table["kind"]), list(table["is_rejection"])
     (['rejection', 'interview'], [True, False])
     """
+    import pandas as pd
+
     analyzer = Analyzer(model, trusted=trusted)
     records = emails.to_dict("records") if isinstance(emails, pd.DataFrame) else list(emails)
     items = []
@@ -494,6 +510,8 @@ def analyse(emails: Iterable[str] | pd.DataFrame | Iterable[dict[str, Any]], *,
 
 def _field(record: dict[str, Any], name: str, default: object = "") -> str:
     """A record's header-like field as safe text; missing values (None, NaN) are ''."""
+    import pandas as pd
+
     value = record.get(name, default)
     if value is None or (not isinstance(value, str) and pd.api.types.is_scalar(value)
                          and pd.isna(value)):

@@ -13,11 +13,12 @@ from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from types import TracebackType
-from typing import IO, Any
-
-import pandas as pd
+from typing import IO, TYPE_CHECKING, Any
 
 from rebound_nlp.errors import OutputError, WriteError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["COLUMNS", "LIST_COLUMNS", "TableWriter", "check_output", "to_frame", "write_table"]
 
@@ -35,6 +36,8 @@ _SUFFIXES = (".csv", ".jsonl", ".parquet")
 
 def to_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
     """Row dicts (dates already tz-aware or None) as a table with the column types."""
+    import pandas as pd
+
     df = pd.DataFrame(rows, columns=list(COLUMNS))
     df["date"] = pd.to_datetime(df["date"], utc=True).astype("datetime64[ns, UTC]")
     df["strategy"] = df["strategy"].astype("Int64")
@@ -57,6 +60,8 @@ def _parquet_schema() -> Any:
 
 
 def _json_value(value: Any) -> Any:
+    import pandas as pd
+
     if value is pd.NaT or value is pd.NA:
         return None
     if isinstance(value, pd.Timestamp):
