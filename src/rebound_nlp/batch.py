@@ -22,7 +22,7 @@ from rebound_nlp.mail import iter_mailbox, parse_message
 from rebound_nlp.mail.employer import company_of, employer_of, role_of
 from rebound_nlp.mail.mailboxes import RawMessage
 from rebound_nlp.mail.parse import ParsedMessage
-from rebound_nlp.strategy import History, StrategyAdvice, rank_with_history
+from rebound_nlp.strategy import History, rank_with_history
 from rebound_nlp.table import COLUMNS, TableWriter, to_frame
 from rebound_nlp.text import MAX_CHARS, MAX_HEADER_CHARS, MAX_MESSAGE_BYTES, safe_text
 
@@ -218,26 +218,24 @@ def _run(chunks: Iterator[list[RawMessage]], jobs: int, analyzer: Analyzer
     pool.shutdown()
 
 
-def _history_updates(dated: list[tuple[datetime, int, dict[str, str]]]
-                     ) -> dict[int, tuple[StrategyAdvice, ...]]:
-    """The strategies of each dated rejection (date, row number, its signals) that
-    its history changes: the rejections before it within 14 and 30 days."""
-    dated = sorted(dated, key=lambda item: (item[0], item[1]))
-    times = [d for d, _, _ in dated]
-    updates = {}
-    for pos, (when, i, signals) in enumerate(dated):
+def _histories(dated: list[tuple[datetime, int]]) -> dict[int, History]:
+    """The history of each dated rejection (date, row number) that has one: the
+    rejections before it within 14 and 30 days."""
+    dated = sorted(dated)
+    times = [d for d, _ in dated]
+    found = {}
+    for pos, (when, i) in enumerate(dated):
         history = History(
             recent_14=pos - bisect_left(times, when - timedelta(days=14), 0, pos),
             recent_30=pos - bisect_left(times, when - timedelta(days=30), 0, pos),
         )
         if history.signals():
-            updates[i] = rank_with_history(signals, history)
-    return updates
+            found[i] = history
+    return found
 
 
-def _dated_rejections(rows: Sequence[_Row], start: int = 0
-                      ) -> list[tuple[datetime, int, dict[str, str]]]:
-    return [(r.fields["date"], start + i, r.signals) for i, r in enumerate(rows)
+def _dated_rejections(rows: Sequence[_Row], start: int = 0) -> list[tuple[datetime, int]]:
+    return [(r.fields["date"], start + i) for i, r in enumerate(rows)
             if r.signals is not None and isinstance(r.fields["date"], datetime)]
 
 
@@ -299,8 +297,10 @@ def _timestamp(value: Any) -> tuple[datetime | None, str]:
 
 def _frame(rows: list[_Row]) -> pd.DataFrame:
     _prepare(rows, {})
-    for i, strategies in _history_updates(_dated_rejections(rows)).items():
-        _set_strategies(rows[i].fields, strategies)
+    for i, history in _histories(_dated_rejections(rows)).items():
+        signals = rows[i].signals
+        assert signals is not None, "only rejections have a history"
+        _set_strategies(rows[i].fields, rank_with_history(signals, history))
     return to_frame([r.fields for r in rows])
 
 
@@ -401,8 +401,8 @@ def analyse_mailbox_to(path: str | os.PathLike[str], output: str | os.PathLike[s
     """Analyse a mailbox straight into a .csv, .jsonl or .parquet file.
 
     The rows of :func:`analyse_mailbox`, but memory stays flat however large
-    the mailbox: rows go to a spool file as chunks finish (only rejections stay
-    in memory, for their history-aware strategies) and then into ``output``
+    the mailbox: rows go to a spool file as chunks finish (only the dates of
+    rejections stay in memory, for their history-aware strategies) and then into ``output``
     piece by piece, through a temporary file that replaces ``output`` once
     complete.  The output path is checked before any work starts.
 
@@ -433,7 +433,7 @@ def analyse_mailbox_to(path: str | os.PathLike[str], output: str | os.PathLike[s
     writer = TableWriter(output)
     analyzer = Analyzer(model, trusted=trusted)
     first: dict[str, str] = {}
-    dated: list[tuple[datetime, int, dict[str, str]]] = []
+    dated: list[tuple[datetime, int]] = []
     # Only the few columns summarise() reads are kept, one list per column.
     summary: dict[str, list[Any]] = {k: [] for k in SUMMARY_COLUMNS}
     with tempfile.TemporaryFile("w+", encoding="utf-8") as spool, writer:
@@ -441,16 +441,18 @@ def analyse_mailbox_to(path: str | os.PathLike[str], output: str | os.PathLike[s
             _prepare(rows, first)
             dated += _dated_rejections(rows, len(summary["source"]))
             for row in rows:
-                spool.write(json.dumps(row.fields, default=datetime.isoformat) + "\n")
+                spool.write(json.dumps([row.fields, row.signals], default=datetime.isoformat)
+                            + "\n")
                 for k, values in summary.items():
                     values.append(row.fields[k])
-        updates = _history_updates(dated)
+        histories = _histories(dated)
+        del dated
         spool.seek(0)
         piece: list[dict[str, Any]] = []
         for i, line in enumerate(spool):
-            fields = json.loads(line)
-            if i in updates:
-                _set_strategies(fields, updates[i])
+            fields, signals = json.loads(line)
+            if i in histories:
+                _set_strategies(fields, rank_with_history(signals, histories[i]))
             if fields["is_rejection"] or not rejections_only:
                 piece.append(fields)
             if len(piece) == _PIECE:

@@ -180,7 +180,7 @@ class _Lexicon:
     (:func:`_hash_str`), length.
     """
 
-    def __init__(self, limit: int = 200_000) -> None:
+    def __init__(self, limit: int = 50_000) -> None:
         self.limit = limit
         self._known: dict[int, _Word] = {}
 
