@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any, Literal
+from typing import IO, TYPE_CHECKING, Any, Literal
 
 from rebound_nlp.advice import Advice
 from rebound_nlp.analyzer import Analyzer
@@ -426,7 +426,7 @@ def analyse_mailbox_to(path: str | os.PathLike[str], output: str | os.PathLike[s
     >>> rows = analyse_mailbox_to("data/samples/mailbox.mbox", "table.csv")  # doctest: +SKIP
     >>> print(summarise(rows))  # doctest: +SKIP
     """
-    import json
+    import pickle
     import tempfile
 
     jobs = resolve_jobs(jobs)
@@ -436,21 +436,22 @@ def analyse_mailbox_to(path: str | os.PathLike[str], output: str | os.PathLike[s
     dated: list[tuple[datetime, int]] = []
     # Only the few columns summarise() reads are kept, one list per column.
     summary: dict[str, list[Any]] = {k: [] for k in SUMMARY_COLUMNS}
-    with tempfile.TemporaryFile("w+", encoding="utf-8") as spool, writer:
+    # The spool is this process's own unlinked file, so pickle is safe and keeps
+    # dates as they are (and is faster than JSON both ways).
+    with tempfile.TemporaryFile() as spool, writer:
         for rows in _mailbox_rows(path, jobs, analyzer, progress):
             _prepare(rows, first)
             dated += _dated_rejections(rows, len(summary["source"]))
+            pickle.dump([(row.fields, row.signals) for row in rows], spool,
+                        protocol=pickle.HIGHEST_PROTOCOL)
             for row in rows:
-                spool.write(json.dumps([row.fields, row.signals], default=datetime.isoformat)
-                            + "\n")
                 for k, values in summary.items():
                     values.append(row.fields[k])
         histories = _histories(dated)
         del dated
         spool.seek(0)
         piece: list[dict[str, Any]] = []
-        for i, line in enumerate(spool):
-            fields, signals = json.loads(line)
+        for i, (fields, signals) in enumerate(_unpickled_rows(spool, len(summary["source"]))):
             if i in histories:
                 _set_strategies(fields, rank_with_history(signals, histories[i]))
             if fields["is_rejection"] or not rejections_only:
@@ -463,6 +464,16 @@ def analyse_mailbox_to(path: str | os.PathLike[str], output: str | os.PathLike[s
     import pandas as pd
 
     return pd.DataFrame(summary, columns=list(SUMMARY_COLUMNS))
+
+
+def _unpickled_rows(spool: IO[bytes], n: int) -> Iterator[tuple[dict[str, Any], Any]]:
+    """The ``n`` rows :func:`analyse_mailbox_to` pickled to ``spool``, chunk by chunk."""
+    import pickle
+
+    while n > 0:
+        chunk = pickle.load(spool)
+        n -= len(chunk)
+        yield from chunk
 
 
 def analyse(emails: Iterable[str] | pd.DataFrame | Iterable[dict[str, Any]], *,
