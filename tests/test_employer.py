@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from _jobsearch import JOBSEARCH, SAMPLES, load_script
-from rebound_nlp.mail import iter_mailbox, parse_message
+from rebound_nlp.mail import employer, iter_mailbox, parse_message
 from rebound_nlp.mail.employer import company_of, employer_key, employer_of, role_key, role_of
 
 EMPLOYERS = {
@@ -126,3 +127,25 @@ def test_jobsearch_sample_employers_and_roles() -> None:
         found = employer_of(parsed.sender, parsed.subject, parsed.body)
         assert employer_key(found) == employer_key(sample.employer), parsed.subject
         assert role_of(parsed.subject, parsed.body) == sample.role, parsed.subject
+
+
+_LOOK_AHEADS = {"_ROLE_NOUN": "(?i:(?=[rpvojiatc]))", "_ROLE_AFTER": "(?i:(?=[proaicf]))",
+                "_REQUISITION": "(?=[(\\[#rji])"}
+
+
+# Pieces of what the patterns match, letters, and characters that match others
+# when case is ignored (dotless i, dotted capital I, long s, Kelvin sign).
+_PIECES = ["Role", "POSITION", "task", "offer you the position of", "as an", "applying for the",
+           "for the", "Senior Analyst", "R-123", "JR 45", "(ab 1)", "[x]", "#A1", "\u0131d7",
+           "\u0130nterview", "ta\u017fk", "\u212aey", *"rpoajicf ()[]#-_,.0123456789"]
+
+
+@settings(max_examples=300)
+@given(st.lists(st.sampled_from(_PIECES), max_size=25).map("".join))
+def test_first_letter_look_aheads_change_no_match(text: str) -> None:
+    for name, look_ahead in _LOOK_AHEADS.items():
+        fast = getattr(employer, name)
+        assert fast.pattern.startswith(look_ahead)
+        plain = re.compile(fast.pattern.removeprefix(look_ahead), fast.flags)
+        assert ([(m.span(), m.groups()) for m in fast.finditer(text)]
+                == [(m.span(), m.groups()) for m in plain.finditer(text)])
