@@ -163,12 +163,12 @@ def test_workers_die_with_their_parent(tmp_path: Path, sig: signal.Signals) -> N
         import sys, time
         from rebound_nlp import batch
 
-        def stuck(chunk):
+        def stuck(*args):
             time.sleep(60)
             return []
 
         batch._analyse_raw = stuck
-        batch.analyse_mailbox(sys.argv[1], jobs=2)
+        batch.analyse_mailbox(sys.argv[1], jobs=3)  # this process and two workers
     """)
     parent = subprocess.Popen([sys.executable, "-c", script, str(tmp_path)])
     try:
@@ -298,3 +298,20 @@ def test_empty_table_round_trips(tmp_path: Path) -> None:
     assert list(empty.columns) == list(COLUMNS)
     write_table(empty, tmp_path / "empty.jsonl")
     assert (tmp_path / "empty.jsonl").read_bytes() == b""
+
+
+def _tag_with_pid(chunk: list[batch.RawMessage], analyzer: object = None) -> list[batch._Row]:
+    time.sleep(0.05)  # long enough that the worker's queue fills up
+    return [batch._Row({"source": source, "pid": os.getpid()}, None) for source, _, _ in chunk]
+
+
+def test_two_jobs_are_this_process_and_one_worker(monkeypatch: pytest.MonkeyPatch) -> None:
+    """jobs=2 analyses in this process too, not only in two workers beside it
+    (three processes on two cores), and still yields the chunks in order."""
+    monkeypatch.setattr(batch, "_analyse_raw", _tag_with_pid)
+    chunks = [[(f"m{k}", b"", "")] for k in range(12)]
+    rows = [row for rows in batch._run(iter(chunks), 2, None) for row in rows]  # type: ignore[arg-type]
+    assert [r.fields["source"] for r in rows] == [f"m{k}" for k in range(12)]
+    pids = {r.fields["pid"] for r in rows}
+    assert os.getpid() in pids
+    assert len(pids) == 2

@@ -195,27 +195,41 @@ def _watch_parent(parent: int) -> None:
 
 def _run(chunks: Iterator[list[RawMessage]], jobs: int, analyzer: Analyzer
          ) -> Iterator[list[_Row]]:
+    """The rows of each chunk, in order.  ``jobs`` processes analyse: this one and
+    ``jobs - 1`` workers, which take chunks while they have room; this process
+    analyses the others itself instead of waiting."""
     if jobs <= 1:
         for chunk in chunks:
             yield _analyse_raw(chunk, analyzer)
         return
+    workers = jobs - 1
     # Workers get the parent's analyzer: its weights, no model files read again.
-    pool = ProcessPoolExecutor(max_workers=jobs, initializer=_worker_init,
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=_worker_init,
                                initargs=(os.getpid(), analyzer))
     try:
-        # Bounded look-ahead keeps memory flat however large the mailbox is.
-        pending: deque[Future[list[_Row]]] = deque()
+        # Workers' futures and this process's own rows, in chunk order.  Bounded
+        # look-ahead keeps memory flat however large the mailbox is.
+        pending: deque[Future[list[_Row]] | list[_Row]] = deque()
         for chunk in chunks:
-            pending.append(pool.submit(_analyse_raw, chunk))
-            if len(pending) >= 2 * jobs:
-                yield pending.popleft().result()
+            busy = sum(isinstance(p, Future) and not p.done() for p in pending)
+            if busy < 2 * workers:
+                pending.append(pool.submit(_analyse_raw, chunk))
+            else:
+                pending.append(_analyse_raw(chunk, analyzer))
+            while pending and (len(pending) > 4 * jobs or not isinstance(pending[0], Future)
+                               or pending[0].done()):
+                yield _rows_of(pending.popleft())
         while pending:
-            yield pending.popleft().result()
+            yield _rows_of(pending.popleft())
     except BaseException:
         # Interrupted or abandoned: drop the queued chunks instead of analysing them.
         pool.shutdown(wait=False, cancel_futures=True)
         raise
     pool.shutdown()
+
+
+def _rows_of(entry: Future[list[_Row]] | list[_Row]) -> list[_Row]:
+    return entry.result() if isinstance(entry, Future) else entry
 
 
 def _histories(dated: list[tuple[datetime, int]]) -> dict[int, History]:
@@ -323,11 +337,11 @@ def _progress(it: Iterator[list[_Row]], enabled: bool) -> Iterator[list[_Row]]:
 
 
 Jobs = int | Literal["auto"]
-"""Worker processes: a number, or ``"auto"`` for one per available CPU."""
+"""Processes that analyse: a number, or ``"auto"`` for one per available CPU."""
 
 
 def resolve_jobs(jobs: Jobs) -> int:
-    """The number of worker processes ``jobs`` asks for.
+    """The number of processes ``jobs`` asks to analyse with.
 
     Examples
     --------
@@ -353,9 +367,10 @@ def analyse_mailbox(path: str | os.PathLike[str], *, jobs: Jobs = 1, progress: b
         An mbox file, a Maildir (``cur/``, ``new/``, ``tmp/``), a folder of
         ``.eml`` files (searched recursively) or a single ``.eml`` file.
     jobs : int or "auto", default 1
-        Worker processes (``"auto"``: one per available CPU); the table is
-        identical for any value.  The model and the pipeline are loaded once,
-        in this process, before the workers start.
+        Processes that analyse: this one and ``jobs - 1`` workers (``"auto"``:
+        one per available CPU); the table is identical for any value.  The
+        model and the pipeline are loaded once, in this process, before the
+        workers start.
     progress : bool, default False
         Show a progress bar.
     model : Model or path-like, optional

@@ -37,10 +37,10 @@ def job_count(text: str) -> int | str:
 
 
 def add_mailbox_options(p: argparse.ArgumentParser) -> None:
-    """The mailbox to read and the worker processes, as every mailbox command takes them."""
+    """The mailbox to read and how many processes analyse it, for every mailbox command."""
     p.add_argument("path", help="an mbox file, a Maildir, a folder of .eml files or one .eml")
     p.add_argument("--jobs", type=job_count, default=1,
-                   help="worker processes, or auto for one per CPU (default 1)")
+                   help="processes that analyse, or auto for one per CPU (default 1)")
 
 
 def add_model_options(p: argparse.ArgumentParser) -> None:
