@@ -122,6 +122,16 @@ def strategy_table() -> tuple[dict[str, Any], ...]:
     return table
 
 
+@cache
+def _rules_by_weight() -> tuple[tuple[dict[str, Any], list[tuple[float, str, Any]]], ...]:
+    """Each strategy with its signal rules (weight, signal, rule), heaviest first
+    (equal weights in table order)."""
+    return tuple(
+        (row, sorted(((rule["weight"], name, rule)
+                      for name, rule in row.get("signals", {}).items()), key=lambda item: -item[0]))
+        for row in strategy_table())
+
+
 def _clip(text: str, limit: int = 140) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
@@ -134,13 +144,8 @@ def rank_strategies(signals: Mapping[str, str]) -> tuple[StrategyAdvice, ...]:
     for it (or ``""``).  Signals not in the mapping are absent.
     """
     ranked = []
-    for row in strategy_table():
-        present = [
-            (rule["weight"], name, rule)
-            for name, rule in row.get("signals", {}).items()
-            if name in signals
-        ]
-        present.sort(key=lambda item: -item[0])
+    for row, rules in _rules_by_weight():
+        present = [item for item in rules if item[1] in signals]
         score = row["base"] + sum(w for w, _, _ in present)
         reasons = [rule["why"].format(detail=_clip(signals[name])) for _, name, rule in present]
         why = ("Relevant because " + "; ".join(reasons) + ".") if reasons else (
