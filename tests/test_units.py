@@ -12,13 +12,13 @@ from rebound_nlp.decisions import OperatingPoints, decide_kind
 from rebound_nlp.errors import ModelError
 from rebound_nlp.features import (
     FeatureIndex,
+    JoinedNames,
     _hash_str,
     job_evidence,
     read_docs,
     sentence_features,
     sentences,
 )
-from rebound_nlp.linear import FeatureNames
 from rebound_nlp.nlp import make_doc
 from rebound_nlp.training.evaluate import _span_scores, expected_calibration_error
 
@@ -110,8 +110,8 @@ def test_feature_index_finds_every_name_by_its_hash() -> None:
     alphabet = list("abcdefgé中 :wb")
     names = sorted({"".join(rng.choice(alphabet, size=rng.integers(1, 12)))
                     for _ in range(20_000)} | {"w:x", "b:x y", "c:JOB", "w", "b"})
-    joined = FeatureNames.of(names)
-    index = FeatureIndex(joined.text, joined.ends)
+    joined = JoinedNames.of(names)
+    index = FeatureIndex(joined)
     found = index._find(np.array([_hash_str(n) for n in names], dtype=np.uint64))
     assert found.tolist() == list(range(len(names)))
     assert index.max_len == max(map(len, names))

@@ -417,9 +417,10 @@ def analyse_mailbox_to(path: str | os.PathLike[str], output: str | os.PathLike[s
 
     The rows of :func:`analyse_mailbox`, but memory stays flat however large
     the mailbox: rows go to a spool file as chunks finish (only the dates of
-    rejections stay in memory, for their history-aware strategies) and then into ``output``
-    piece by piece, through a temporary file that replaces ``output`` once
-    complete.  The output path is checked before any work starts.
+    rejections stay in memory, for their history-aware strategies) and then
+    into ``output`` piece by piece, through a temporary file that replaces
+    ``output`` once complete.  The output path is checked before any work
+    starts.
 
     Parameters
     ----------

@@ -240,13 +240,11 @@ class Model:
 
     @cached_property
     def _email_index(self) -> FeatureIndex:
-        return FeatureIndex(self._email_layer.feature_names.text,
-                            self._email_layer.feature_names.ends)
+        return FeatureIndex(self._email_layer.joined_names)
 
     @cached_property
     def _sentence_index(self) -> FeatureIndex:
-        return FeatureIndex(self._sentence_layer.feature_names.text,
-                            self._sentence_layer.feature_names.ends)
+        return FeatureIndex(self._sentence_layer.joined_names)
 
     def _predict_chunk(self, docs: Sequence[Doc], subjects: Sequence[str],
                        points: OperatingPoints) -> list[Prediction]:

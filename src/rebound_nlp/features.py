@@ -55,6 +55,7 @@ __all__ = [
     "FeatureRows",
     "FeatureSet",
     "Items",
+    "JoinedNames",
     "Named",
     "email_features",
     "email_items",
@@ -582,6 +583,38 @@ def sentence_features(doc: Doc, index: int) -> FeatureSet:
 # -- prediction: features as columns --------------------------------------------------------
 
 
+class JoinedNames:
+    """Many feature names kept as one string and where each ends.
+
+    A NumPy array of str pads every name to the longest (a layer's 138,000
+    names took 40 MB); joined, they take a few.  Name ``j`` is
+    ``text[ends[j - 1]:ends[j]]`` (``ends[-1]`` read as 0).
+    """
+
+    def __init__(self, text: str, ends: np.ndarray) -> None:
+        self.text = text
+        self.ends = np.asarray(ends, dtype=np.int64)
+
+    @classmethod
+    def of(cls, names: Sequence[str] | np.ndarray) -> JoinedNames:
+        """Join ``names``."""
+        names = [str(n) for n in names]
+        return cls("".join(names), np.cumsum([len(n) for n in names], dtype=np.int64))
+
+    @property
+    def starts(self) -> np.ndarray:
+        """Where each name starts in :attr:`text`."""
+        starts: np.ndarray = np.zeros(len(self.ends), dtype=np.int64)
+        starts[1:] = self.ends[:-1]
+        return starts
+
+    def to_array(self) -> np.ndarray:
+        """The names as a NumPy array of str."""
+        text = self.text
+        return np.asarray([text[a:b] for a, b in zip(self.starts.tolist(), self.ends.tolist(),
+                                                      strict=True)], dtype=str)
+
+
 def _poly(a: int, b: int, shift: int) -> int:
     """Hash of ``x + y`` from the hashes ``a`` of ``x`` and ``b`` of ``y``; ``shift = len(x)``."""
     return (a + pow(_BASE, shift, 1 << 64) * b) & _MASK
@@ -614,16 +647,12 @@ class FeatureIndex:
 
     Parameters
     ----------
-    text : str
-        The layer's feature names joined, in column order.
-    ends : array of int
-        Where each name ends in ``text``.
+    names : JoinedNames
+        The layer's feature names, in column order.
     """
 
-    def __init__(self, text: str, ends: np.ndarray) -> None:
-        ends = np.asarray(ends, dtype=np.intp)
-        starts = np.zeros(len(ends), dtype=np.intp)
-        starts[1:] = ends[:-1]
+    def __init__(self, names: JoinedNames) -> None:
+        text, starts, ends = names.text, names.starts, names.ends
         self.n_cols = len(ends)
         #: No feature name is longer.
         self.max_len = int((ends - starts).max(initial=0))

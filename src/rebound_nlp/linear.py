@@ -14,42 +14,9 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["FeatureNames", "LinearLayer"]
+from rebound_nlp.features import JoinedNames
 
-
-class FeatureNames:
-    """Many feature names kept as one string and where each ends.
-
-    A NumPy array of str pads every name to the longest (a layer's 138,000
-    names took 40 MB); joined, they take a few.  Name ``j`` is
-    ``text[ends[j - 1]:ends[j]]`` (``ends[-1]`` read as 0).
-    """
-
-    def __init__(self, text: str, ends: np.ndarray) -> None:
-        self.text = text
-        self.ends = np.asarray(ends, dtype=np.int64)
-
-    @classmethod
-    def of(cls, names: Sequence[str] | np.ndarray) -> FeatureNames:
-        """Join ``names``."""
-        names = [str(n) for n in names]
-        return cls("".join(names), np.cumsum([len(n) for n in names], dtype=np.int64))
-
-    @property
-    def starts(self) -> np.ndarray:
-        """Where each name starts in :attr:`text`."""
-        starts: np.ndarray = np.zeros(len(self.ends), dtype=np.int64)
-        starts[1:] = self.ends[:-1]
-        return starts
-
-    def __len__(self) -> int:
-        return len(self.ends)
-
-    def to_array(self) -> np.ndarray:
-        """The names as a NumPy array of str."""
-        text = self.text
-        return np.asarray([text[a:b] for a, b in zip(self.starts.tolist(), self.ends.tolist(),
-                                                      strict=True)], dtype=str)
+__all__ = ["LinearLayer"]
 
 
 class LinearLayer:
@@ -65,7 +32,7 @@ class LinearLayer:
 
     def __init__(
         self,
-        names: FeatureNames | Sequence[str] | np.ndarray,
+        names: JoinedNames | Sequence[str] | np.ndarray,
         idf: np.ndarray,
         sublinear: bool,
         weights: np.ndarray,
@@ -73,7 +40,7 @@ class LinearLayer:
         classes: Mapping[str, Sequence[Any]],
         widths: Mapping[str, int],
     ) -> None:
-        self.feature_names = names if isinstance(names, FeatureNames) else FeatureNames.of(names)
+        self.joined_names = names if isinstance(names, JoinedNames) else JoinedNames.of(names)
         self.idf = np.asarray(idf, dtype=np.float64)
         self.sublinear = bool(sublinear)
         self.weights = np.asarray(weights, dtype=np.float64)
@@ -88,8 +55,8 @@ class LinearLayer:
     @cached_property
     def names(self) -> np.ndarray:
         """The feature names in column order, as an array (built on first access;
-        prediction needs only :attr:`feature_names`)."""
-        return self.feature_names.to_array()
+        prediction needs only :attr:`joined_names`)."""
+        return self.joined_names.to_array()
 
     @classmethod
     def from_estimators(cls, vectorizer: Any, heads: Mapping[str, Any]) -> LinearLayer:
@@ -110,9 +77,9 @@ class LinearLayer:
     def to_arrays(self, prefix: str) -> dict[str, np.ndarray]:
         """Plain arrays (no pickles) that :meth:`from_arrays` reads back."""
         out: dict[str, np.ndarray] = {
-            f"{prefix}name_text": np.frombuffer(self.feature_names.text.encode("utf-8"),
+            f"{prefix}name_text": np.frombuffer(self.joined_names.text.encode("utf-8"),
                                                 dtype=np.uint8),
-            f"{prefix}name_ends": self.feature_names.ends,
+            f"{prefix}name_ends": self.joined_names.ends,
             f"{prefix}idf": self.idf,
             f"{prefix}sublinear": np.asarray(self.sublinear),
             f"{prefix}weights": self.weights,
@@ -134,8 +101,8 @@ class LinearLayer:
             binary = set(labels) <= {"True", "False"}
             classes[name] = [c == "True" for c in labels] if binary else labels
         return cls(
-            names=FeatureNames(arrays[f"{prefix}name_text"].tobytes().decode("utf-8"),
-                               arrays[f"{prefix}name_ends"]),
+            names=JoinedNames(arrays[f"{prefix}name_text"].tobytes().decode("utf-8"),
+                              arrays[f"{prefix}name_ends"]),
             idf=arrays[f"{prefix}idf"],
             sublinear=bool(arrays[f"{prefix}sublinear"]),
             weights=arrays[f"{prefix}weights"],
