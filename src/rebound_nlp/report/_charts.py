@@ -194,12 +194,15 @@ def feedback_chart(table: pd.DataFrame) -> Chart:
     fig = _figure(7.2, 3.0)
     ax = fig.add_subplot()
     bottom = [0] * len(table.index)
-    labels = [str(m) for m in table.index]
+    # Months ("2024-09") as tick labels at plain positions: as bar labels matplotlib
+    # would log that they look like dates.
+    positions = list(range(len(table.index)))
     for colour, column in zip(_CATEGORY_COLOURS * 2, table.columns, strict=False):
         values = table[column].tolist()
-        ax.bar(labels, values, bottom=bottom, color=colour, label=column.replace("_", " "),
+        ax.bar(positions, values, bottom=bottom, color=colour, label=column.replace("_", " "),
                width=0.6)
         bottom = [b + v for b, v in zip(bottom, values, strict=True)]
+    ax.set_xticks(positions, [str(m) for m in table.index])
     ax.set_ylabel("rejections", color=_INK)
     _whole_numbers(ax.yaxis)
     ax.legend(fontsize=8, frameon=False, loc="upper left", bbox_to_anchor=(1, 1))
