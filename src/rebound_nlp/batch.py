@@ -1,7 +1,7 @@
 """Analyse many emails, or a whole mailbox, into one table.
 
-Messages stream through in chunks (parse, clean, spaCy, model), optionally in
-worker processes; only the result rows are kept.  Once every row is in, each
+Messages stream through in chunks (parse, clean, spaCy, model), optionally
+shared with worker processes; only the result rows are kept.  Once every row is in, each
 rejection's strategies are re-ranked with the person's recent history.
 """
 
