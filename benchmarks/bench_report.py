@@ -127,7 +127,7 @@ def main() -> None:
         size = out.stat().st_size
     print(f"messages: {len(table)}, applications: {len(apps)}, "
           f"employers: {apps['employer'].nunique()}, "
-          f"rejections: {int(apps['outcome'].str.startswith('rejected').sum())}")
+          f"rejected applications: {int(apps['outcome'].str.startswith('rejected').sum())}")
     print(f"applications(): {grouped:.1f} s")
     print(f"report() (applications, charts, HTML): {elapsed:.1f} s")
     print(f"HTML size: {size / 1e6:.2f} MB")
