@@ -35,7 +35,7 @@ from rebound_nlp.classify import (
     Prediction,
     SentencePrediction,
 )
-from rebound_nlp.decisions import OperatingPoints, decide_kind, no_evidence_kind_probabilities
+from rebound_nlp.decisions import OperatingPoints, decide_email
 from rebound_nlp.features import email_features, sentence_features, sentences
 from rebound_nlp.labels import FEEDBACK_CATEGORIES, KINDS, REASONS, STAGES, TONES
 from rebound_nlp.linear import LinearLayer
@@ -276,19 +276,11 @@ def ref_predict(model: Model, doc: Doc, subject: str, points: OperatingPoints) -
              if n in proba}
     tone = distribution(layer, "tone", proba, TONES)
     stage = distribution(layer, "stage", proba, (*STAGES, STAGE_UNKNOWN))
-    kind_p = distribution(layer, "kind", proba, KINDS)
-    if kind_p:
-        evidence = sum(label.partition("~")[0] in EVIDENCE_CUES
-                       for hits in rw.cues for label, _, _ in hits)
-        evidence += sum(w.strip(".,:;!?()[]\"'-") in JOB_WORDS for w in subject.lower().split())
-        if evidence < points.min_job_cues:
-            kind_p = no_evidence_kind_probabilities()
-        kind = decide_kind(kind_p, points)
-        probs.pop("rejection", None)
-        rejection = kind_p["rejection"]
-    else:
-        rejection = probs.pop("rejection", 1.0)
-        kind = "rejection" if rejection >= points.rejection else None
+    evidence = sum(label.partition("~")[0] in EVIDENCE_CUES
+                   for hits in rw.cues for label, _, _ in hits)
+    evidence += sum(w.strip(".,:;!?()[]\"'-") in JOB_WORDS for w in subject.lower().split())
+    kind, kind_p, rejection = decide_email(distribution(layer, "kind", proba, KINDS),
+                                           probs.pop("rejection", None), evidence, points)
 
     feedback: list[SentencePrediction] = []
     categories = [c for c in FEEDBACK_CATEGORIES if c in sent_layer.layer.columns]

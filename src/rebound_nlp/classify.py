@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 from spacy.tokens import Doc
 
-from rebound_nlp.decisions import OperatingPoints, decide_kind, no_evidence_kind_probabilities
+from rebound_nlp.decisions import OperatingPoints, decide_email
 from rebound_nlp.errors import DocError, ModelError
 from rebound_nlp.features import (
     DocBatch,
@@ -261,19 +261,9 @@ class Model:
             probs = {name: layer.head_proba(row, name)[t] for name, t in true.items()}
             tone = self._distribution("tone", row, TONES)
             stage = self._distribution("stage", row, (*STAGES, STAGE_UNKNOWN))
-            kind_p = self._distribution("kind", row, KINDS)
-            kind: Kind | None
-            if kind_p:
-                if evidence_counts[i] < points.min_job_cues:
-                    kind_p = no_evidence_kind_probabilities()
-                kind = decide_kind(kind_p, points)
-                probs.pop("rejection", None)
-                rejection = kind_p["rejection"]
-            else:
-                # A model trained without kind labels: its rejection head decides,
-                # and one without that either treats every email as a rejection.
-                rejection = probs.pop("rejection", 1.0)
-                kind = "rejection" if rejection >= points.rejection else None
+            kind, kind_p, rejection = decide_email(
+                self._distribution("kind", row, KINDS), probs.pop("rejection", None),
+                evidence_counts[i] if evidence_counts else 0, points)
             heads.append((kind, kind_p, rejection, tone, stage, probs))
         feedback = self._predict_sentences(
             batch, [i for i, h in enumerate(heads) if h[0] == "rejection"], points)

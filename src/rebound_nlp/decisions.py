@@ -15,7 +15,7 @@ from typing import Any
 from rebound_nlp.errors import ModelError
 from rebound_nlp.labels import KINDS, Kind
 
-__all__ = ["OperatingPoints", "decide_kind", "no_evidence_kind_probabilities"]
+__all__ = ["OperatingPoints", "decide_email", "decide_kind", "no_evidence_kind_probabilities"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,3 +101,32 @@ def decide_kind(probabilities: Mapping[str, float], points: OperatingPoints) -> 
     if not others:
         return "not_job"
     return max(others, key=lambda k: probabilities[k])
+
+
+def decide_email(kind_probabilities: Mapping[str, float], rejection: float | None, job_cues: int,
+                 points: OperatingPoints) -> tuple[Kind | None, dict[str, float], float]:
+    """An email's kind, its kind probabilities and its rejection probability.
+
+    With a kind head (``kind_probabilities`` not empty), an email with fewer
+    than ``points.min_job_cues`` hiring cues is surely not job mail, and
+    :func:`decide_kind` decides.  A model trained without kind labels decides
+    with its rejection head's probability ``rejection`` (``None``: a model
+    without that head either, which reads every email as a rejection); its
+    non-rejections get kind ``None``.
+
+    Examples
+    --------
+    >>> kind, _, p = decide_email({"rejection": 0.9, "not_job": 0.1}, None, 0,
+    ...                           OperatingPoints())
+    >>> kind, p
+    ('not_job', 0.0)
+    >>> decide_email({}, 0.2, 0, OperatingPoints())
+    (None, {}, 0.2)
+    """
+    if kind_probabilities:
+        if job_cues < points.min_job_cues:
+            kind_probabilities = no_evidence_kind_probabilities()
+        return (decide_kind(kind_probabilities, points), dict(kind_probabilities),
+                kind_probabilities["rejection"])
+    p = 1.0 if rejection is None else rejection
+    return ("rejection" if p >= points.rejection else None), {}, p
