@@ -280,33 +280,43 @@ def _timestamp(value: Any) -> tuple[datetime | None, str]:
     """
     if value is None or (isinstance(value, str) and not value.strip()):
         return None, ""
-    shown = safe_text(value.isoformat() if isinstance(value, datetime) else repr(value), 64)
-    out_of_range = f"date {shown} is outside the years 1677-2262 a table can hold; left empty"
     if type(value) is datetime:
         # What a mailbox gives: checked without pandas, which worker processes never load.
         try:
             stamp = value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
         except OverflowError:
-            return None, out_of_range
-        return (stamp, "") if _FIRST_STAMP <= stamp <= _LAST_STAMP else (None, out_of_range)
+            return None, _date_note(value, _OUT_OF_RANGE)
+        if _FIRST_STAMP <= stamp <= _LAST_STAMP:
+            return stamp, ""
+        return None, _date_note(value, _OUT_OF_RANGE)
     import pandas as pd
 
     if not pd.api.types.is_scalar(value):
-        return None, f"date {shown} is not a date; left empty"
+        return None, _date_note(value, _NOT_A_DATE)
     if not isinstance(value, str) and pd.isna(value):
         return None, ""
     try:
         stamp = pd.to_datetime(value, utc=True)
     except (pd.errors.OutOfBoundsDatetime, OverflowError, NotImplementedError):
-        return None, out_of_range
+        return None, _date_note(value, _OUT_OF_RANGE)
     except (ValueError, TypeError):
-        return None, f"date {shown} is not a date; left empty"
+        return None, _date_note(value, _NOT_A_DATE)
     if pd.isna(stamp):
         return None, ""
     try:
         return pd.Timestamp(stamp).as_unit("ns").to_pydatetime(), ""
     except (pd.errors.OutOfBoundsDatetime, OverflowError):
-        return None, out_of_range
+        return None, _date_note(value, _OUT_OF_RANGE)
+
+
+_OUT_OF_RANGE = "is outside the years 1677-2262 a table can hold"
+_NOT_A_DATE = "is not a date"
+
+
+def _date_note(value: Any, why: str) -> str:
+    """The note for a date left empty (built only then: most dates are fine)."""
+    shown = safe_text(value.isoformat() if isinstance(value, datetime) else repr(value), 64)
+    return f"date {shown} {why}; left empty"
 
 
 def _frame(rows: list[_Row]) -> pd.DataFrame:
