@@ -11,7 +11,6 @@ and the spaCy component are thin wrappers over it.
 from __future__ import annotations
 
 import os
-import threading
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from itertools import islice
@@ -20,6 +19,7 @@ from typing import TYPE_CHECKING
 from rebound_nlp.advice import Advice, Feedback, empty_advice
 from rebound_nlp.decisions import OperatingPoints
 from rebound_nlp.labels import REASONS
+from rebound_nlp.once import Once
 from rebound_nlp.strategy import CUE_SIGNALS, rank_strategies
 from rebound_nlp.text import MAX_CHARS, MAX_HEADER_CHARS, safe_text
 
@@ -28,9 +28,6 @@ if TYPE_CHECKING:
 
 __all__ = ["Analyzer", "advise", "analyzer_for", "build_advice", "default_analyzer",
            "resolve_model", "signals_of"]
-
-_lock = threading.Lock()
-_default: Analyzer | None = None
 
 
 def resolve_model(model: Model | str | os.PathLike[str] | None, *, trusted: bool = False
@@ -119,14 +116,12 @@ class Analyzer:
         return [a for a in out if a is not None]
 
 
+_default = Once(Analyzer)
+
+
 def default_analyzer() -> Analyzer:
     """The shared analyzer of the shipped model, built once on first use (thread-safe)."""
-    global _default
-    if _default is None:
-        with _lock:
-            if _default is None:
-                _default = Analyzer()
-    return _default
+    return _default()
 
 
 def analyzer_for(model: Model | str | os.PathLike[str] | None, *, trusted: bool = False

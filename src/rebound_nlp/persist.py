@@ -18,7 +18,6 @@ import platform
 import shutil
 import stat
 import tempfile
-import threading
 import zipfile
 from contextlib import ExitStack
 from pathlib import Path
@@ -36,6 +35,7 @@ from rebound_nlp.errors import (
     UntrustedModelError,
 )
 from rebound_nlp.linear import LinearLayer
+from rebound_nlp.once import Once
 
 __all__ = ["FORMAT_VERSION", "SKOPS_TRUSTED_TYPES", "check_target", "load_model", "save_model"]
 
@@ -56,9 +56,6 @@ SKOPS_TRUSTED_TYPES = [
     "numpy.ndarray",
     "builtins.slice",
 ]
-
-_lock = threading.Lock()
-_default: Model | None = None
 
 
 def _sha256(path: Path) -> str:
@@ -409,6 +406,9 @@ def _load_packaged() -> Model:
         return _load_dir(directory, trusted=False, packaged=True)
 
 
+_packaged = Once(_load_packaged)
+
+
 def load_model(path: str | os.PathLike[str] | None = None, *, trusted: bool = False) -> Model:
     """Load the shipped model, or the model saved in ``path``.
 
@@ -437,11 +437,6 @@ def load_model(path: str | os.PathLike[str] | None = None, *, trusted: bool = Fa
     >>> sorted(model.heads)[:3]
     ['competition', 'feedback_offer', 'future_invite']
     """
-    global _default
     if path is not None:
         return _load_dir(Path(path), trusted=trusted, packaged=False)
-    if _default is None:
-        with _lock:
-            if _default is None:
-                _default = _load_packaged()
-    return _default
+    return _packaged()

@@ -8,7 +8,6 @@ is always built from code and never pickled.
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -20,6 +19,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
 from rebound_nlp.nlp.patterns import EMAIL_CUES, SENTENCE_CUE_PREFIX, SENTENCE_CUES
+from rebound_nlp.once import Once
 from rebound_nlp.text import MAX_CHARS, safe_text
 
 __all__ = ["CUE_EXTENSION", "MAX_CHARS", "Cue", "doc_text", "get_nlp", "make_doc", "make_docs"]
@@ -33,9 +33,6 @@ _TEXT_KEY = "rebound_text"
 
 Cue = tuple[str, int, int]
 """A cue match: (label, start token, end token)."""
-
-_lock = threading.Lock()
-_nlp: Language | None = None
 
 
 #: A line shorter than this (a greeting, a sign-off, a signature line) ends
@@ -135,14 +132,12 @@ def _build() -> Language:
     return nlp
 
 
+_shared = Once(_build)
+
+
 def get_nlp() -> Language:
     """Return the shared pipeline, built once on first use (thread-safe)."""
-    global _nlp
-    if _nlp is None:
-        with _lock:
-            if _nlp is None:
-                _nlp = _build()
-    return _nlp
+    return _shared()
 
 
 def _tokenize(nlp: Language, text: str) -> Doc:
