@@ -7,7 +7,8 @@ GENERAL ?= ../shared/realworld/general
 
 .PHONY: demo test lint browser screenshot model benchmark clean
 
-$(STAMP): pyproject.toml
+# pip builds the compiled kernel too: reinstall when its source changes.
+$(STAMP): pyproject.toml setup.py src/rebound_nlp/_kernel.pyx
 	python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
 	touch $(STAMP)

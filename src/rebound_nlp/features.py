@@ -40,6 +40,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span
 
+from rebound_nlp._kernel import HashColumns, feature_rows, group_words, scan_words
 from rebound_nlp.nlp import CUE_EXTENSION, doc_text
 from rebound_nlp.nlp.patterns import (
     EMAIL_CUES,
@@ -105,22 +106,9 @@ _JOB_WORDS = frozenset(p for p in EMAIL_CUES["JOB"] if " " not in p)
 _URL, _EMAIL, _NUM = "<url>", "<email>", "<num>"
 
 
-def _keys(words: frozenset[str]) -> list[np.uint64]:
-    """The spaCy string keys of ``words`` (what ``NORM`` holds for them)."""
-    return [np.uint64(get_string_id(w)) for w in sorted(words)]
-
-
-def _among(values: np.ndarray, keys: Sequence[np.uint64]) -> np.ndarray:
-    """Whether each value is one of a few ``keys`` (``np.isin`` costs far more on few)."""
-    found: np.ndarray = values == keys[0]
-    for key in keys[1:]:
-        found |= values == key
-    return found
-
-
-_KEEP_PUNCT_KEYS = _keys(_KEEP_PUNCT)
+_KEEP_PUNCT_KEYS = np.array(sorted(get_string_id(w) for w in _KEEP_PUNCT), dtype=np.uint64)
 _SPECIAL_KEYS = {get_string_id(w): w for w in (_URL, _EMAIL, _NUM)}
-_URL_KEY, _EMAIL_KEY, _NUM_KEY = (np.uint64(get_string_id(w)) for w in (_URL, _EMAIL, _NUM))
+_URL_KEY, _EMAIL_KEY, _NUM_KEY = (get_string_id(w) for w in (_URL, _EMAIL, _NUM))
 _ATTRS = [IDX, LENGTH, NORM, IS_SPACE, IS_PUNCT, LIKE_NUM, LIKE_URL, LIKE_EMAIL, SENT_START]
 
 
@@ -265,14 +253,6 @@ def _group_ptr(group: np.ndarray, n: int) -> np.ndarray:
     return np.searchsorted(group, np.arange(n + 1)).astype(np.intp)
 
 
-def _ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
-    """Concatenated ``range(start, start + length)`` for each pair."""
-    offsets = np.cumsum(lengths) - lengths
-    out: np.ndarray = (np.arange(int(lengths.sum()), dtype=np.intp)
-                       - np.repeat(offsets - starts, lengths))
-    return out
-
-
 def _empty_batch(texts: list[str]) -> DocBatch:
     pairs, ptr = np.zeros((2, 0), dtype=np.intp), np.zeros(1, dtype=np.intp)
     none = np.zeros(0, dtype=np.intp)
@@ -293,85 +273,46 @@ def read_docs(docs: Sequence[Doc]) -> DocBatch:
     if not any(sizes):
         return _empty_batch(texts)
     table = tables[0] if len(tables) == 1 else np.concatenate(tables)
-    n = len(table)
-    first_tokens = list(itertools.accumulate(sizes[:-1], initial=0))
-    idx = table[:, 0].astype(np.intp)
-    end = idx + table[:, 1].astype(np.intp)
-    norm = table[:, 2]
-    flags = table[:, 3:8] != 0  # space, punct, number, URL, e-mail
-    tok_doc = np.repeat(np.arange(len(docs)), sizes)
-    # Every Doc's first token starts a sentence, as does every token marked so.
-    is_start = table[:, 8] == 1
-    is_start[[t for t, size in zip(first_tokens, sizes, strict=True) if size]] = True
-    sent_id = np.cumsum(is_start) - 1
-    starts = np.flatnonzero(is_start)
-    ends = np.empty_like(starts)
-    ends[:-1], ends[-1] = starts[1:], n
-
-    words = np.flatnonzero(~(flags[:, 0] | flags[:, 1] & ~_among(norm, _KEEP_PUNCT_KEYS)))
-    word_norm, word_flags = norm[words], flags[words]
-    word_norm[word_flags[:, 2]] = _NUM_KEY
-    word_norm[word_flags[:, 4]] = _EMAIL_KEY
-    word_norm[word_flags[:, 3]] = _URL_KEY
-    keys = word_norm.tolist()
+    doc_first = np.fromiter(itertools.accumulate(sizes, initial=0), dtype=np.int64,
+                            count=len(sizes) + 1)
+    words, word_keys, sent_id, sent_starts = scan_words(
+        table, doc_first, _KEEP_PUNCT_KEYS, _NUM_KEY, _EMAIL_KEY, _URL_KEY)
+    keys = word_keys.tolist()
     vocab = list(dict.fromkeys(keys))
     index = {key: k for k, key in enumerate(vocab)}
-    word_ids = np.fromiter(map(index.__getitem__, keys), dtype=np.intp, count=len(keys))
+    word_ids = np.fromiter(map(index.__getitem__, keys), dtype=np.int64, count=len(keys))
     entries = _LEXICON.lookup(vocab, docs[0].vocab.strings)
     vocab_texts = [e[0] for e in entries]
-    alnum, thanks_vocab, negation = (np.array([e[k] for e in entries], dtype=bool)
-                                     for k in (1, 2, 3))
-    hashes, lengths = [e[4] for e in entries], [e[5] for e in entries]
-    # Negation words are words (never numbers, URLs or addresses): count them
-    # over all tokens for the windows before cues.
-    negations = np.zeros(n + 1, dtype=np.intp)
-    negations[words[negation[word_ids]] + 1] = 1
-    np.cumsum(negations, out=negations)
-    counted = np.zeros(len(starts), dtype=bool)
-    counted[sent_id[words[alnum[word_ids]]]] = True
-    kept = np.flatnonzero(counted)
-    renumber = np.cumsum(counted) - 1
+    alnum, thanks, negation = (np.fromiter((e[k] for e in entries), dtype=np.uint8,
+                                           count=len(entries)) for k in (1, 2, 3))
 
-    in_kept = counted[sent_id[words]]
-    words, word_ids = words[in_kept], word_ids[in_kept]
-    word_chars = _pair(idx[words], end[words])
-    sent_doc = tok_doc[starts[kept]]
-    sent_starts, sent_ends = starts[kept], ends[kept]
-    sent_chars = _pair(idx[sent_starts], end[sent_ends - 1])
-    first_tok = np.array(first_tokens, dtype=np.intp)[sent_doc]
-    sent_tokens = _pair(sent_starts - first_tok, sent_ends - first_tok)
-    word_sent = renumber[sent_id[words]]
-    sent_words = _group_ptr(word_sent, len(kept))
-    doc_sents = _group_ptr(sent_doc, len(docs))
-
-    thanks = np.zeros(len(docs), dtype=bool)
-    thanks[tok_doc[words[thanks_vocab[word_ids]]]] = True
-    # The words of each Doc's first sentence (none if it has no sentence).
-    first_sents = doc_sents[:-1]
-    opening = sent_words[_pair(first_sents, np.minimum(first_sents + 1, doc_sents[1:]))]
-    greetings = [_greeting(texts[d], vocab_texts, word_ids, word_chars, a, b)
-                 for d, (a, b) in enumerate(zip(*opening.tolist(), strict=True))]
-
-    # Cues in start order per Doc (stable: ties keep the matcher's order).
+    # Cues in start order per Doc (stable: ties keep the matcher's order), as
+    # their first and last tokens in the table.
     labels: list[str] = []
     bounds: list[int] = []
-    for offset, doc in zip(first_tokens, docs, strict=True):
+    for offset, doc in zip(doc_first[:-1].tolist(), docs, strict=True):
         for label, start, stop in sorted(doc._.get(CUE_EXTENSION) or [], key=itemgetter(1)):
             labels.append(label)
             bounds += (start + offset, stop + offset - 1)
-    cue_first, cue_last = np.array(bounds, dtype=np.intp).reshape(-1, 2).T
-    first_sent = sent_id[cue_first]
-    inside = np.flatnonzero((first_sent == sent_id[cue_last]) & counted[first_sent])
-    cue_first, cue_last, first_sent = cue_first[inside], cue_last[inside], first_sent[inside]
-    window = np.maximum(starts[first_sent], cue_first - _NEGATION_WINDOW)
-    negated = (negations[cue_first] > negations[window]).tolist()
+    cue_first, cue_last = np.array(bounds, dtype=np.int64).reshape(-1, 2).T.copy()
+    found = group_words(table, doc_first, words, word_ids, sent_id, sent_starts, alnum,
+                        negation, thanks, cue_first, cue_last, _NEGATION_WINDOW)
     cue_labels = [labels[k] + NEGATED if neg else labels[k]
-                  for k, neg in zip(inside.tolist(), negated, strict=True)]
-    return DocBatch(texts, doc_sents, sent_doc, sent_tokens, sent_chars, sent_words, word_sent,
-                    word_ids, word_chars, vocab_texts, np.array(hashes, dtype=np.uint64),
-                    np.array(lengths, dtype=np.intp),
-                    _group_ptr(renumber[first_sent], len(kept)), cue_labels,
-                    _pair(idx[cue_first], end[cue_last]), greetings, thanks.tolist())
+                  for k, neg in zip(found["cues"].tolist(), found["negated"].tolist(),
+                                    strict=True)]
+    # The words of each Doc's first sentence (none if it has no sentence).
+    doc_sents, sent_words = found["doc_sents"], found["sent_words"]
+    first_sents = doc_sents[:-1]
+    opening = sent_words[_pair(first_sents, np.minimum(first_sents + 1, doc_sents[1:]))]
+    greetings = [_greeting(texts[d], vocab_texts, found["word_ids"], found["word_chars"], a, b)
+                 for d, (a, b) in enumerate(zip(*opening.tolist(), strict=True))]
+    return DocBatch(texts, doc_sents, found["sent_doc"], found["sent_tokens"],
+                    found["sent_chars"], sent_words, found["word_sent"], found["word_ids"],
+                    found["word_chars"], vocab_texts,
+                    np.fromiter((e[4] for e in entries), dtype=np.uint64, count=len(entries)),
+                    np.fromiter((e[5] for e in entries), dtype=np.int64, count=len(entries)),
+                    found["sent_cues"], cue_labels, found["cue_chars"], greetings,
+                    found["thanks"].tolist())
 
 
 def _greeting(text: str, vocab: list[str], word_ids: np.ndarray, word_chars: np.ndarray,
@@ -675,11 +616,10 @@ class FeatureIndex:
             other.append(at + np.flatnonzero(
                 (b - a < 2) | (padded[a + 1] != ord(":"))
                 | (padded[a] != ord("w")) & (padded[a] != ord("b"))))
-        self._order = np.argsort(hashes)
-        self._sorted = hashes[self._order]
+        self._table = HashColumns(hashes)
         self.named = {text[starts[j]:ends[j]]: j
                       for j in np.concatenate([np.zeros(0, np.intp), *other]).tolist()}
-        self._w, self._b = np.uint64(_hash_str("w:")), np.uint64(_hash_str("b:"))
+        self._w, self._b = _hash_str("w:"), _hash_str("b:")
         stop = self._find(np.array([_poly(_hash_str("w:"), _hash_str(w), 2) for w in STOP_WORDS],
                                    dtype=np.uint64))
         #: Columns of ``w:`` features whose word is a stop word.
@@ -688,19 +628,7 @@ class FeatureIndex:
 
     def _find(self, keys: np.ndarray) -> np.ndarray:
         """Column of each name hash, or -1."""
-        if not len(self._sorted):
-            return np.full(len(keys), -1, dtype=np.intp)
-        if len(keys) < 512:
-            at = np.minimum(np.searchsorted(self._sorted, keys), len(self._sorted) - 1)
-            found: np.ndarray = np.where(self._sorted[at] == keys, self._order[at], -1)
-            return found
-        # Many sorted queries walk the sorted hashes in order: far fewer cache misses.
-        order = np.argsort(keys)
-        ordered = keys[order]
-        at = np.minimum(np.searchsorted(self._sorted, ordered), len(self._sorted) - 1)
-        found = np.empty(len(keys), dtype=np.intp)
-        found[order] = np.where(self._sorted[at] == ordered, self._order[at], -1)
-        return found
+        return self._table.find(keys)
 
     def _named_cols(self, named: Named) -> np.ndarray:
         get = self.named.get
@@ -708,67 +636,14 @@ class FeatureIndex:
                            count=len(named.names))
 
     def rows(self, items: Items) -> FeatureRows:
-        """The sparse rows of ``items``: columns, counts and first spans."""
+        """The sparse rows of ``items``: columns, counts and first spans.
+
+        Each item lists its head, then per sentence its words and then their
+        pairs, then its tail.
+        """
         batch, n, head, tail = items.batch, len(items), items.head, items.tail
-        # Each item lists its head, then per sentence its words and their
-        # pairs, then its tail; its sentences and their words are contiguous.
-        first_sent, end_sent = items.sents
-        first_word = batch.sent_words[first_sent]
-        n_words = batch.sent_words[end_sent] - first_word
-        n_head = np.bincount(head.item, minlength=n)
-        middle = 2 * n_words - (end_sent - first_sent)
-        size = n_head + middle + np.bincount(tail.item, minlength=n)
-        item_at = np.zeros(n + 1, dtype=np.intp)
-        np.cumsum(size, out=item_at[1:])
-        total = int(item_at[-1])
-        cols = np.full(total, -1, dtype=np.intp)
-        spans = np.full((2, total), -1, dtype=np.intp)
-        at = item_at[head.item] + head.rank
-        cols[at], spans[:, at] = self._named_cols(head), head.spans
-        at = item_at[tail.item] + n_head[tail.item] + middle[tail.item] + tail.rank
-        cols[at], spans[:, at] = self._named_cols(tail), tail.spans
-
-        word = _ranges(first_word, n_words)
-        if len(word):
-            sent = batch.word_sent[word]
-            sent_start = batch.sent_words[sent]
-            sent_size = batch.sent_words[sent + 1] - sent_start
-            # Word k of a sentence comes after the blocks (2 m - 1 entries for
-            # m words) of the item's earlier sentences; its pair with the next
-            # word comes after the sentence's words.
-            base = item_at[:-1] + n_head - 2 * first_word + first_sent
-            at = np.repeat(base, n_words) + word + sent_start - sent
-            usable = batch.vocab_lengths <= self.max_len
-            vocab_cols = np.where(usable, self._find(self._w + self._powers[2]
-                                                     * batch.vocab_hashes), -1)
-            ids = batch.word_ids[word]
-            cols[at] = vocab_cols[ids]
-            spans[:, at] = batch.word_chars[:, word]
-            pair = np.flatnonzero(word + 1 < sent_start + sent_size)
-            x, y = ids[pair], ids[pair + 1]
-            length = batch.vocab_lengths[x]
-            ok = usable[x] & usable[y] & (length + batch.vocab_lengths[y] + 3 <= self.max_len)
-            shift = np.where(ok, length + 2, 0)
-            keys = (self._b + self._powers[2] * batch.vocab_hashes[x]
-                    + self._powers[shift] * np.uint64(ord(" "))
-                    + self._powers[shift + 1] * batch.vocab_hashes[y])
-            at = at[pair] + sent_size[pair]
-            cols[at] = np.where(ok, self._find(keys), -1)
-            spans[0, at] = batch.word_chars[0, word[pair]]
-            spans[1, at] = batch.word_chars[1, word[pair] + 1]
-
-        # Count each column once per item, in order of first occurrence.
-        present = np.flatnonzero(cols >= 0)
-        keys = np.repeat(np.arange(n), size)[present] * self.n_cols + cols[present]
-        order = np.argsort(keys)
-        ordered = keys[order]
-        new = np.empty(len(ordered) + 1, dtype=bool)
-        new[0], new[-1] = True, True
-        np.not_equal(ordered[1:], ordered[:-1], out=new[1:-1])
-        bounds = np.flatnonzero(new)
-        starts = bounds[:-1]
-        first = np.minimum.reduceat(order, starts) if len(starts) else starts
-        by_first = np.argsort(first)
-        unique, first = ordered[starts[by_first]], first[by_first]
-        return FeatureRows(_group_ptr(unique // self.n_cols, n), unique % self.n_cols,
-                           np.diff(bounds)[by_first], spans[:, present[first]])
+        return FeatureRows(*feature_rows(
+            self._table, self.max_len, self._powers, self._w, self._b, items.sents,
+            batch.sent_words, batch.word_ids, batch.word_chars, batch.vocab_hashes,
+            batch.vocab_lengths, _group_ptr(head.item, n), self._named_cols(head), head.spans,
+            _group_ptr(tail.item, n), self._named_cols(tail), tail.spans))

@@ -1,0 +1,11 @@
+"""Build the compiled kernel; everything else is in pyproject.toml."""
+
+from Cython.Build import cythonize
+from setuptools import Extension, setup
+
+setup(
+    ext_modules=cythonize(
+        [Extension("rebound_nlp._kernel", ["src/rebound_nlp/_kernel.pyx"], extra_compile_args=["-O3"])],
+        compiler_directives={"language_level": "3"},
+    )
+)

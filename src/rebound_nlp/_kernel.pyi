@@ -1,0 +1,51 @@
+"""Types of the compiled kernel (``_kernel.pyx``)."""
+
+from typing import Any
+
+import numpy as np
+
+class HashColumns:
+    def __init__(self, hashes: np.ndarray) -> None: ...
+    def find(self, keys: np.ndarray) -> np.ndarray: ...
+
+def feature_rows(
+    table: HashColumns,
+    max_len: int,
+    powers: np.ndarray,
+    word_prefix: int,
+    pair_prefix: int,
+    sents: np.ndarray,
+    sent_words: np.ndarray,
+    word_ids: np.ndarray,
+    word_chars: np.ndarray,
+    vocab_hashes: np.ndarray,
+    vocab_lengths: np.ndarray,
+    head_ptr: np.ndarray,
+    head_cols: np.ndarray,
+    head_spans: np.ndarray,
+    tail_ptr: np.ndarray,
+    tail_cols: np.ndarray,
+    tail_spans: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]: ...
+def scan_words(
+    table: np.ndarray,
+    doc_first: np.ndarray,
+    kept_punct: np.ndarray,
+    num_key: int,
+    email_key: int,
+    url_key: int,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]: ...
+def group_words(
+    table: np.ndarray,
+    doc_first: np.ndarray,
+    words: np.ndarray,
+    word_ids: np.ndarray,
+    sent_id: np.ndarray,
+    sent_starts: np.ndarray,
+    vocab_alnum: np.ndarray,
+    vocab_negation: np.ndarray,
+    vocab_thanks: np.ndarray,
+    cue_first: np.ndarray,
+    cue_last: np.ndarray,
+    negation_window: int,
+) -> dict[str, Any]: ...

@@ -1,0 +1,348 @@
+# cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True
+"""Compiled loops of the feature step (see :class:`rebound_nlp.features.FeatureIndex`).
+
+Per email, these loops run over a few hundred words; written with NumPy they
+were a few hundred small array calls, which cost more than the work.
+"""
+
+import numpy as np
+
+from libc.stdint cimport int64_t, uint64_t
+
+# Spreads the bits of a key over a table slot (the odd constant of splitmix64).
+cdef uint64_t _SPREAD = 0xBF58476D1CE4E5B9ULL
+
+
+cdef class HashColumns:
+    """The column of each 64-bit feature-name hash, in an open-addressing table.
+
+    Where two names share a hash, the first column keeps it.
+    """
+
+    cdef uint64_t[::1] _keys
+    cdef int64_t[::1] _cols
+    cdef int _shift
+    cdef uint64_t _mask
+
+    def __init__(self, const uint64_t[::1] hashes):
+        cdef Py_ssize_t n = hashes.shape[0], j
+        cdef int bits = 4
+        while (1 << bits) < 2 * n:
+            bits += 1
+        self._shift = 64 - bits
+        self._mask = (1 << bits) - 1
+        self._keys = np.zeros(1 << bits, dtype=np.uint64)
+        self._cols = np.full(1 << bits, -1, dtype=np.int64)
+        cdef uint64_t slot
+        for j in range(n):
+            slot = (hashes[j] * _SPREAD) >> self._shift
+            while self._cols[slot] >= 0 and self._keys[slot] != hashes[j]:
+                slot = (slot + 1) & self._mask
+            if self._cols[slot] < 0:
+                self._keys[slot] = hashes[j]
+                self._cols[slot] = j
+
+    cdef inline int64_t column(self, uint64_t key) noexcept:
+        cdef uint64_t slot = (key * _SPREAD) >> self._shift
+        while self._cols[slot] >= 0:
+            if self._keys[slot] == key:
+                return self._cols[slot]
+            slot = (slot + 1) & self._mask
+        return -1
+
+    def find(self, const uint64_t[::1] keys):
+        """The column of each hash in ``keys``, or -1."""
+        out = np.empty(keys.shape[0], dtype=np.int64)
+        cdef int64_t[::1] found = out
+        cdef Py_ssize_t k
+        for k in range(keys.shape[0]):
+            found[k] = self.column(keys[k])
+        return out
+
+
+def feature_rows(
+    HashColumns table,
+    Py_ssize_t max_len,
+    const uint64_t[::1] powers,
+    uint64_t word_prefix,
+    uint64_t pair_prefix,
+    const int64_t[:, :] sents,
+    const int64_t[::1] sent_words,
+    const int64_t[::1] word_ids,
+    const int64_t[:, :] word_chars,
+    const uint64_t[::1] vocab_hashes,
+    const int64_t[::1] vocab_lengths,
+    const int64_t[::1] head_ptr,
+    const int64_t[::1] head_cols,
+    const int64_t[:, :] head_spans,
+    const int64_t[::1] tail_ptr,
+    const int64_t[::1] tail_cols,
+    const int64_t[:, :] tail_spans,
+):
+    """Sparse rows of items: see :meth:`rebound_nlp.features.FeatureIndex.rows`.
+
+    Item ``i`` meets its head features, then for each of its sentences the
+    sentence's words and then their pairs of neighbours, then its tail
+    features.  Each row lists the columns it meets in order of first meeting,
+    with their counts and the span of the first meeting.  Returns
+    ``(indptr, cols, counts, spans)``.
+    """
+    cdef Py_ssize_t n = sents.shape[1], n_vocab = vocab_hashes.shape[0]
+    cdef Py_ssize_t i, s, k, w, x, y, total = 0, longest = 0, size
+    # Column of "w:" + each word, -1 where the layer has none.
+    vocab_cols_arr = np.empty(n_vocab, dtype=np.int64)
+    cdef int64_t[::1] vocab_cols = vocab_cols_arr
+    for w in range(n_vocab):
+        vocab_cols[w] = (table.column(word_prefix + powers[2] * vocab_hashes[w])
+                         if vocab_lengths[w] <= max_len else -1)
+    for i in range(n):
+        size = (head_ptr[i + 1] - head_ptr[i] + tail_ptr[i + 1] - tail_ptr[i]
+                + 2 * (sent_words[sents[1, i]] - sent_words[sents[0, i]]))
+        total += size
+        longest = max(longest, size)
+
+    indptr_arr = np.zeros(n + 1, dtype=np.int64)
+    cols_arr = np.empty(total, dtype=np.int64)
+    counts_arr = np.empty(total, dtype=np.int64)
+    spans_arr = np.empty((2, total), dtype=np.int64)
+    cdef int64_t[::1] indptr = indptr_arr, cols = cols_arr, counts = counts_arr
+    cdef int64_t[:, ::1] spans = spans_arr
+    # A small table per item, from column to its place in the row; a slot
+    # belongs to the item whose number it holds, so no slot is ever cleared.
+    cdef Py_ssize_t cap = 16
+    while cap < 2 * longest:
+        cap *= 2
+    slot_item_arr = np.full(cap, -1, dtype=np.int64)
+    slot_col_arr = np.empty(cap, dtype=np.int64)
+    slot_at_arr = np.empty(cap, dtype=np.int64)
+    cdef int64_t[::1] slot_item = slot_item_arr, slot_col = slot_col_arr, slot_at = slot_at_arr
+    cdef Py_ssize_t nnz = 0
+    cdef int64_t col
+    cdef uint64_t key, slot, mask = cap - 1
+
+    for i in range(n):
+        for k in range(head_ptr[i], head_ptr[i + 1]):
+            nnz = _meet(i, head_cols[k], head_spans[0, k], head_spans[1, k], cols, counts,
+                        spans, slot_item, slot_col, slot_at, mask, nnz)
+        for s in range(sents[0, i], sents[1, i]):
+            for k in range(sent_words[s], sent_words[s + 1]):
+                nnz = _meet(i, vocab_cols[word_ids[k]], word_chars[0, k], word_chars[1, k],
+                            cols, counts, spans, slot_item, slot_col, slot_at, mask, nnz)
+            for k in range(sent_words[s], sent_words[s + 1] - 1):
+                x, y = word_ids[k], word_ids[k + 1]
+                col = -1
+                if (vocab_lengths[x] <= max_len and vocab_lengths[y] <= max_len
+                        and vocab_lengths[x] + vocab_lengths[y] + 3 <= max_len):
+                    key = (pair_prefix + powers[2] * vocab_hashes[x]
+                           + powers[vocab_lengths[x] + 2] * <uint64_t>32
+                           + powers[vocab_lengths[x] + 3] * vocab_hashes[y])
+                    col = table.column(key)
+                nnz = _meet(i, col, word_chars[0, k], word_chars[1, k + 1], cols, counts,
+                            spans, slot_item, slot_col, slot_at, mask, nnz)
+        for k in range(tail_ptr[i], tail_ptr[i + 1]):
+            nnz = _meet(i, tail_cols[k], tail_spans[0, k], tail_spans[1, k], cols, counts,
+                        spans, slot_item, slot_col, slot_at, mask, nnz)
+        indptr[i + 1] = nnz
+    return indptr_arr, cols_arr[:nnz], counts_arr[:nnz], spans_arr[:, :nnz]
+
+
+cdef inline Py_ssize_t _meet(
+    Py_ssize_t item, int64_t col, int64_t start, int64_t end,
+    int64_t[::1] cols, int64_t[::1] counts, int64_t[:, ::1] spans,
+    int64_t[::1] slot_item, int64_t[::1] slot_col, int64_t[::1] slot_at,
+    uint64_t mask, Py_ssize_t nnz,
+) noexcept:
+    """Count column ``col`` (none if -1) in row ``item``; returns the row's new end."""
+    if col < 0:
+        return nnz
+    cdef uint64_t slot = (<uint64_t>col * _SPREAD) & mask
+    while slot_item[slot] == item:
+        if slot_col[slot] == col:
+            counts[slot_at[slot]] += 1
+            return nnz
+        slot = (slot + 1) & mask
+    slot_item[slot], slot_col[slot], slot_at[slot] = item, col, nnz
+    cols[nnz], counts[nnz] = col, 1
+    spans[0, nnz], spans[1, nnz] = start, end
+    return nnz + 1
+
+
+# -- reading Docs (see rebound_nlp.features.read_docs) ----------------------------------------
+
+# Columns of the token table that read_docs() asks spaCy for.
+cdef enum:
+    _IDX, _LENGTH, _NORM, _SPACE, _PUNCT, _NUM, _URL, _EMAIL, _SENT_START
+
+
+def scan_words(const uint64_t[:, :] table, const int64_t[::1] doc_first,
+               const uint64_t[::1] kept_punct, uint64_t num_key, uint64_t email_key,
+               uint64_t url_key):
+    """The words and sentences of a token table (Docs one after another).
+
+    A sentence starts at each Doc's first token (``doc_first`` holds where
+    each Doc starts, then the table's length) and wherever spaCy marks one.
+    Words are the tokens that are neither space nor punctuation, but for the
+    punctuation in ``kept_punct``; a number, URL or e-mail address gets the
+    key of its placeholder word.  Returns ``(words, word_keys, sent_id,
+    sent_starts)``: each word's token and key, each token's sentence and each
+    sentence's first token.
+    """
+    cdef Py_ssize_t n = table.shape[0], t, d, k, n_words = 0, n_sents = 0
+    words_arr = np.empty(n, dtype=np.int64)
+    keys_arr = np.empty(n, dtype=np.uint64)
+    sent_id_arr = np.empty(n, dtype=np.int64)
+    starts_arr = np.empty(n, dtype=np.int64)
+    cdef int64_t[::1] words = words_arr, sent_id = sent_id_arr, starts = starts_arr
+    cdef uint64_t[::1] keys = keys_arr
+    cdef uint64_t norm
+    cdef bint word
+    d = 0
+    for t in range(n):
+        while doc_first[d + 1] <= t:
+            d += 1
+        if t == doc_first[d] or table[t, _SENT_START] == 1:
+            starts[n_sents] = t
+            n_sents += 1
+        sent_id[t] = n_sents - 1
+        if table[t, _SPACE]:
+            continue
+        norm = table[t, _NORM]
+        if table[t, _PUNCT]:
+            word = False
+            for k in range(kept_punct.shape[0]):
+                if norm == kept_punct[k]:
+                    word = True
+            if not word:
+                continue
+        if table[t, _URL]:
+            norm = url_key
+        elif table[t, _EMAIL]:
+            norm = email_key
+        elif table[t, _NUM]:
+            norm = num_key
+        words[n_words], keys[n_words] = t, norm
+        n_words += 1
+    return words_arr[:n_words], keys_arr[:n_words], sent_id_arr, starts_arr[:n_sents]
+
+
+def group_words(
+    const uint64_t[:, :] table,
+    const int64_t[::1] doc_first,
+    const int64_t[::1] words,
+    const int64_t[::1] word_ids,
+    const int64_t[::1] sent_id,
+    const int64_t[::1] sent_starts,
+    const unsigned char[::1] vocab_alnum,
+    const unsigned char[::1] vocab_negation,
+    const unsigned char[::1] vocab_thanks,
+    const int64_t[::1] cue_first,
+    const int64_t[::1] cue_last,
+    Py_ssize_t negation_window,
+):
+    """Group the words of :func:`scan_words` into the sentences that count.
+
+    A sentence counts if one of its words starts with a letter or a digit
+    (``vocab_alnum`` of its vocabulary entry); the others and their words
+    are dropped, as are cues (first and last token) that span two sentences
+    or lie outside those that count.  A cue is negated if a negation word
+    comes in its sentence at most ``negation_window`` tokens before it.
+    Returns a dict of the arrays :class:`rebound_nlp.features.DocBatch`
+    holds, plus ``cues`` (the cues kept), ``negated`` and ``thanks`` (per Doc).
+    """
+    cdef Py_ssize_t n = table.shape[0], n_docs = doc_first.shape[0] - 1
+    cdef Py_ssize_t n_sents = sent_starts.shape[0], n_words = words.shape[0]
+    cdef Py_ssize_t k, s, d, t, first, last, end, m = 0, n_kept = 0, n_cues = 0
+    counted_arr = np.zeros(n_sents, dtype=np.uint8)
+    renumber_arr = np.empty(n_sents, dtype=np.int64)
+    negations_arr = np.zeros(n + 1, dtype=np.int64)
+    cdef unsigned char[::1] counted = counted_arr
+    cdef int64_t[::1] renumber = renumber_arr, negations = negations_arr
+    for k in range(n_words):
+        if vocab_alnum[word_ids[k]]:
+            counted[sent_id[words[k]]] = 1
+        if vocab_negation[word_ids[k]]:
+            negations[words[k] + 1] = 1
+    for t in range(n):  # negations[t]: negation words before token t
+        negations[t + 1] += negations[t]
+    for s in range(n_sents):
+        renumber[s] = n_kept
+        n_kept += counted[s]
+
+    sent_doc_arr = np.empty(n_kept, dtype=np.int64)
+    sent_tokens_arr = np.empty((2, n_kept), dtype=np.int64)
+    sent_chars_arr = np.empty((2, n_kept), dtype=np.int64)
+    doc_sents_arr = np.zeros(n_docs + 1, dtype=np.int64)
+    cdef int64_t[::1] sent_doc = sent_doc_arr, doc_sents = doc_sents_arr
+    cdef int64_t[:, ::1] sent_tokens = sent_tokens_arr, sent_chars = sent_chars_arr
+    d = 0
+    for s in range(n_sents):
+        if not counted[s]:
+            continue
+        first = sent_starts[s]
+        end = sent_starts[s + 1] if s + 1 < n_sents else n
+        while doc_first[d + 1] <= first:
+            d += 1
+        k = renumber[s]
+        sent_doc[k] = d
+        doc_sents[d + 1] += 1
+        sent_tokens[0, k], sent_tokens[1, k] = first - doc_first[d], end - doc_first[d]
+        sent_chars[0, k] = table[first, _IDX]
+        sent_chars[1, k] = table[end - 1, _IDX] + table[end - 1, _LENGTH]
+    for d in range(n_docs):
+        doc_sents[d + 1] += doc_sents[d]
+
+    for k in range(n_words):
+        m += counted[sent_id[words[k]]]
+    kept_ids_arr = np.empty(m, dtype=np.int64)
+    word_sent_arr = np.empty(m, dtype=np.int64)
+    word_chars_arr = np.empty((2, m), dtype=np.int64)
+    sent_words_arr = np.zeros(n_kept + 1, dtype=np.int64)
+    thanks_arr = np.zeros(n_docs, dtype=bool)
+    cdef int64_t[::1] kept_ids = kept_ids_arr, word_sent = word_sent_arr
+    cdef int64_t[::1] sent_words = sent_words_arr
+    cdef int64_t[:, ::1] word_chars = word_chars_arr
+    cdef unsigned char[::1] thanks = thanks_arr.view(np.uint8)
+    m = 0
+    for k in range(n_words):
+        t = words[k]
+        s = sent_id[t]
+        if not counted[s]:
+            continue
+        kept_ids[m], word_sent[m] = word_ids[k], renumber[s]
+        word_chars[0, m] = table[t, _IDX]
+        word_chars[1, m] = table[t, _IDX] + table[t, _LENGTH]
+        sent_words[renumber[s] + 1] += 1
+        if vocab_thanks[word_ids[k]]:
+            thanks[sent_doc[renumber[s]]] = 1
+        m += 1
+    for s in range(n_kept):
+        sent_words[s + 1] += sent_words[s]
+
+    cues_arr = np.empty(cue_first.shape[0], dtype=np.int64)
+    negated_arr = np.zeros(cue_first.shape[0], dtype=bool)
+    cue_chars_arr = np.empty((2, cue_first.shape[0]), dtype=np.int64)
+    sent_cues_arr = np.zeros(n_kept + 1, dtype=np.int64)
+    cdef int64_t[::1] cues = cues_arr, sent_cues = sent_cues_arr
+    cdef unsigned char[::1] negated = negated_arr.view(np.uint8)
+    cdef int64_t[:, ::1] cue_chars = cue_chars_arr
+    for k in range(cue_first.shape[0]):
+        first, last = cue_first[k], cue_last[k]
+        s = sent_id[first]
+        if s != sent_id[last] or not counted[s]:
+            continue
+        cues[n_cues] = k
+        negated[n_cues] = negations[first] > negations[max(sent_starts[s],
+                                                           first - negation_window)]
+        cue_chars[0, n_cues] = table[first, _IDX]
+        cue_chars[1, n_cues] = table[last, _IDX] + table[last, _LENGTH]
+        sent_cues[renumber[s] + 1] += 1
+        n_cues += 1
+    for s in range(n_kept):
+        sent_cues[s + 1] += sent_cues[s]
+    return {
+        "doc_sents": doc_sents_arr, "sent_doc": sent_doc_arr, "sent_tokens": sent_tokens_arr,
+        "sent_chars": sent_chars_arr, "sent_words": sent_words_arr, "word_sent": word_sent_arr,
+        "word_ids": kept_ids_arr, "word_chars": word_chars_arr, "sent_cues": sent_cues_arr,
+        "cue_chars": cue_chars_arr[:, :n_cues], "cues": cues_arr[:n_cues],
+        "negated": negated_arr[:n_cues], "thanks": thanks_arr,
+    }
