@@ -49,3 +49,14 @@ def group_words(
     cue_last: np.ndarray,
     negation_window: int,
 ) -> dict[str, Any]: ...
+def layer_outputs(
+    indptr: np.ndarray,
+    cols: np.ndarray,
+    counts: np.ndarray,
+    idf: np.ndarray,
+    sublinear: bool,
+    weights: np.ndarray,
+    bias: np.ndarray,
+    group_starts: np.ndarray,
+    group_widths: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]: ...

@@ -1,12 +1,16 @@
 # cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True
-"""Compiled loops of the feature step (see :class:`rebound_nlp.features.FeatureIndex`).
+"""Compiled loops of prediction: reading token arrays, feature columns, the linear heads.
 
 Per email, these loops run over a few hundred words; written with NumPy they
-were a few hundred small array calls, which cost more than the work.
+were a few hundred small array calls, which cost more than the work.  Their
+callers (:func:`rebound_nlp.features.read_docs`,
+:class:`rebound_nlp.features.FeatureIndex`,
+:class:`rebound_nlp.linear.LinearLayer`) say what they mean.
 """
 
 import numpy as np
 
+from libc.math cimport exp, log, sqrt
 from libc.stdint cimport int64_t, uint64_t
 
 # Spreads the bits of a key over a table slot (the odd constant of splitmix64).
@@ -346,3 +350,64 @@ def group_words(
         "cue_chars": cue_chars_arr[:, :n_cues], "cues": cues_arr[:n_cues],
         "negated": negated_arr[:n_cues], "thanks": thanks_arr,
     }
+
+
+# -- the linear heads (see rebound_nlp.linear.LinearLayer) --------------------------------------
+
+def layer_outputs(
+    const int64_t[::1] indptr,
+    const int64_t[::1] cols,
+    const int64_t[::1] counts,
+    const double[::1] idf,
+    bint sublinear,
+    const double[:, ::1] weights,
+    const double[::1] bias,
+    const int64_t[::1] group_starts,
+    const int64_t[::1] group_widths,
+):
+    """TF-IDF rows through stacked logistic-regression heads.
+
+    Row ``i`` counts ``counts[k]`` of feature ``cols[k]`` for ``k`` in
+    ``indptr[i]:indptr[i + 1]``; its TF-IDF values are scaled to unit length.
+    Returns ``(weighted, proba)``: how much each feature pushes each output
+    (``value * weights[col]``), and each row's outputs, through a sigmoid for
+    a head of one output and a softmax over each head of more.
+    """
+    cdef Py_ssize_t n = indptr.shape[0] - 1, nnz = cols.shape[0], width = weights.shape[1]
+    cdef Py_ssize_t i, k, j, g, a, b
+    cdef double norm, top, total
+    weighted_arr = np.empty((nnz, width), dtype=np.float64)
+    proba_arr = np.empty((n, width), dtype=np.float64)
+    values_arr = np.empty(nnz, dtype=np.float64)
+    cdef double[:, ::1] weighted = weighted_arr, proba = proba_arr
+    cdef double[::1] values = values_arr
+    for i in range(n):
+        norm = 0.0
+        for k in range(indptr[i], indptr[i + 1]):
+            values[k] = (log(<double>counts[k]) + 1.0 if sublinear else <double>counts[k]) * idf[cols[k]]
+            norm += values[k] * values[k]
+        norm = sqrt(norm)
+        for j in range(width):
+            proba[i, j] = 0.0
+        for k in range(indptr[i], indptr[i + 1]):
+            values[k] /= norm
+            for j in range(width):
+                weighted[k, j] = values[k] * weights[cols[k], j]
+                proba[i, j] += weighted[k, j]
+        for j in range(width):
+            proba[i, j] += bias[j]
+        for g in range(group_starts.shape[0]):
+            a, b = group_starts[g], group_starts[g] + group_widths[g]
+            if b - a == 1:
+                proba[i, a] = 1.0 / (1.0 + exp(-proba[i, a]))
+                continue
+            top = proba[i, a]
+            for j in range(a + 1, b):
+                top = max(top, proba[i, j])
+            total = 0.0
+            for j in range(a, b):
+                proba[i, j] = exp(proba[i, j] - top)
+                total += proba[i, j]
+            for j in range(a, b):
+                proba[i, j] /= total
+    return weighted_arr, proba_arr

@@ -251,8 +251,8 @@ class Model:
         layer = self._email_layer
         batch = read_docs(docs)
         rows = self._email_index.rows(email_items(batch, subjects))
-        weighted = layer.weighted(rows.cols, layer.tfidf(rows.indptr, rows.cols, rows.counts))
-        proba = layer.proba(rows.indptr, weighted).tolist()
+        weighted, proba_array = layer.outputs(rows.indptr, rows.cols, rows.counts)
+        proba = proba_array.tolist()
         true = {name: layer.classes[name].index(True) for name in BINARY_HEADS
                 if name in layer.columns}
         evidence_counts = job_evidence(batch, subjects) if "kind" in layer.columns else []
@@ -311,8 +311,7 @@ class Model:
         ranges = [(int(batch.doc_sents[d]), int(batch.doc_sents[d + 1])) for d in docs]
         sents = np.concatenate([np.arange(a, b) for a, b in ranges])
         rows = self._sentence_index.rows(sentence_items(batch, sents))
-        proba = layer.proba(rows.indptr, layer.weighted(
-            rows.cols, layer.tfidf(rows.indptr, rows.cols, rows.counts))).tolist()
+        proba = layer.outputs(rows.indptr, rows.cols, rows.counts)[1].tolist()
         p_feedback = [layer.head_proba(row, FEEDBACK_HEAD)[1] for row in proba]
         p_cats = [[layer.head_proba(row, c)[1] for c in categories] for row in proba]
         starts, ends = batch.sent_chars.tolist()
@@ -353,7 +352,7 @@ class Model:
         """The phrases whose weights pushed each head hardest to its answer.
 
         ``weighted`` holds how much each of the email's features pushes each
-        output (:meth:`LinearLayer.weighted`); ``usable`` says which features
+        output (:meth:`LinearLayer.outputs`); ``usable`` says which features
         may serve (not stop words, and found in the text at ``starts:ends``).
         """
         layer = self._email_layer

@@ -282,9 +282,8 @@ def read_docs(docs: Sequence[Doc]) -> DocBatch:
     index = {key: k for k, key in enumerate(vocab)}
     word_ids = np.fromiter(map(index.__getitem__, keys), dtype=np.int64, count=len(keys))
     entries = _LEXICON.lookup(vocab, docs[0].vocab.strings)
-    vocab_texts = [e[0] for e in entries]
-    alnum, thanks, negation = (np.fromiter((e[k] for e in entries), dtype=np.uint8,
-                                           count=len(entries)) for k in (1, 2, 3))
+    vocab_texts, alnum, thanks, negation, hashes, lengths = (
+        list(column) for column in zip(*entries, strict=True)) if entries else ([],) * 6
 
     # Cues in start order per Doc (stable: ties keep the matcher's order), as
     # their first and last tokens in the table.
@@ -295,8 +294,9 @@ def read_docs(docs: Sequence[Doc]) -> DocBatch:
             labels.append(label)
             bounds += (start + offset, stop + offset - 1)
     cue_first, cue_last = np.array(bounds, dtype=np.int64).reshape(-1, 2).T.copy()
-    found = group_words(table, doc_first, words, word_ids, sent_id, sent_starts, alnum,
-                        negation, thanks, cue_first, cue_last, _NEGATION_WINDOW)
+    found = group_words(table, doc_first, words, word_ids, sent_id, sent_starts,
+                        np.array(alnum, dtype=np.uint8), np.array(negation, dtype=np.uint8),
+                        np.array(thanks, dtype=np.uint8), cue_first, cue_last, _NEGATION_WINDOW)
     cue_labels = [labels[k] + NEGATED if neg else labels[k]
                   for k, neg in zip(found["cues"].tolist(), found["negated"].tolist(),
                                     strict=True)]
@@ -309,8 +309,7 @@ def read_docs(docs: Sequence[Doc]) -> DocBatch:
     return DocBatch(texts, doc_sents, found["sent_doc"], found["sent_tokens"],
                     found["sent_chars"], sent_words, found["word_sent"], found["word_ids"],
                     found["word_chars"], vocab_texts,
-                    np.fromiter((e[4] for e in entries), dtype=np.uint64, count=len(entries)),
-                    np.fromiter((e[5] for e in entries), dtype=np.int64, count=len(entries)),
+                    np.array(hashes, dtype=np.uint64), np.array(lengths, dtype=np.int64),
                     found["sent_cues"], cue_labels, found["cue_chars"], greetings,
                     found["thanks"].tolist())
 
@@ -353,44 +352,39 @@ _TOPIC_NAMES = [f"x:YOU+{t}" for t in _SENTENCE_TOPICS]
 class Named:
     """Features named outright, of many items.
 
-    Feature ``k`` is ``names[k]``, of item ``item[k]``, at place ``rank[k]``
-    among that item's named features of this kind; ``spans[:, k]`` is where
-    it occurs (``-1, -1`` for nowhere in particular).
+    The features of item ``i`` are ``names[k]`` for ``k`` in
+    ``ptr[i]:ptr[i + 1]``, in order; ``spans[:, k]`` is where feature ``k``
+    occurs (``-1, -1`` for nowhere in particular).
     """
 
-    item: np.ndarray
-    rank: np.ndarray
+    ptr: np.ndarray
     names: list[str]
     spans: np.ndarray
 
     def of(self, item: int) -> list[tuple[str, tuple[int, int] | None]]:
         """The features of one item in order, with their spans."""
-        mine = np.flatnonzero(self.item == item)
-        mine = mine[np.argsort(self.rank[mine])]
-        return [(self.names[k], (s, e) if s >= 0 else None)
-                for k, s, e in zip(mine.tolist(), *self.spans[:, mine].tolist(), strict=True)]
+        a, b = self.ptr[item : item + 2].tolist()
+        return [(name, (s, e) if s >= 0 else None)
+                for name, s, e in zip(self.names[a:b], *self.spans[:, a:b].tolist(), strict=True)]
 
 
 class _Names:
-    """Collects named features item by item, in the order each item lists them."""
+    """Collects named features item by item, items in order."""
 
     def __init__(self, n: int) -> None:
-        self.next = [0] * n
-        self.item: list[int] = []
-        self.rank: list[int] = []
+        self.sizes = [0] * n
         self.names: list[str] = []
-        self.spans: list[Sequence[int]] = []
+        self.spans: list[int] = []
 
     def add(self, item: int, name: str, span: Sequence[int] = (-1, -1)) -> None:
-        self.item.append(item)
-        self.rank.append(self.next[item])
-        self.next[item] += 1
+        self.sizes[item] += 1
         self.names.append(name)
-        self.spans.append(span)
+        self.spans += span
 
     def done(self) -> Named:
-        return Named(np.array(self.item, dtype=np.intp), np.array(self.rank, dtype=np.intp),
-                     self.names, np.array(self.spans, dtype=np.intp).reshape(-1, 2).T)
+        ptr = np.zeros(len(self.sizes) + 1, dtype=np.int64)
+        np.cumsum(self.sizes, out=ptr[1:])
+        return Named(ptr, self.names, np.array(self.spans, dtype=np.int64).reshape(-1, 2).T)
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -641,9 +635,9 @@ class FeatureIndex:
         Each item lists its head, then per sentence its words and then their
         pairs, then its tail.
         """
-        batch, n, head, tail = items.batch, len(items), items.head, items.tail
+        batch, head, tail = items.batch, items.head, items.tail
         return FeatureRows(*feature_rows(
             self._table, self.max_len, self._powers, self._w, self._b, items.sents,
             batch.sent_words, batch.word_ids, batch.word_chars, batch.vocab_hashes,
-            batch.vocab_lengths, _group_ptr(head.item, n), self._named_cols(head), head.spans,
-            _group_ptr(tail.item, n), self._named_cols(tail), tail.spans))
+            batch.vocab_lengths, head.ptr, self._named_cols(head), head.spans, tail.ptr,
+            self._named_cols(tail), tail.spans))

@@ -1,4 +1,4 @@
-"""Fitted TF-IDF + logistic-regression heads, evaluated with plain numpy.
+"""Fitted TF-IDF + logistic-regression heads, evaluated by a compiled loop.
 
 scikit-learn's per-call input validation costs more than the arithmetic for
 one email, so inference reads the fitted vectorizer and estimators once and
@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from rebound_nlp._kernel import layer_outputs
 from rebound_nlp.features import JoinedNames
 
 __all__ = ["LinearLayer"]
@@ -43,7 +44,7 @@ class LinearLayer:
         self.joined_names = names if isinstance(names, JoinedNames) else JoinedNames.of(names)
         self.idf = np.asarray(idf, dtype=np.float64)
         self.sublinear = bool(sublinear)
-        self.weights = np.asarray(weights, dtype=np.float64)
+        self.weights = np.ascontiguousarray(weights, dtype=np.float64)
         self.bias = np.asarray(bias, dtype=np.float64)
         self.classes = {name: list(c) for name, c in classes.items()}
         self.columns: dict[str, slice] = {}
@@ -51,6 +52,8 @@ class LinearLayer:
         for name in self.classes:
             self.columns[name] = slice(at, at + widths[name])
             at += widths[name]
+        self._group_starts = np.array([s.start for s in self.columns.values()], dtype=np.int64)
+        self._group_widths = np.array([widths[name] for name in self.classes], dtype=np.int64)
 
     @cached_property
     def names(self) -> np.ndarray:
@@ -111,26 +114,20 @@ class LinearLayer:
             widths=dict(zip(heads, (int(w) for w in arrays[f"{prefix}widths"]), strict=True)),
         )
 
-    def tfidf(self, indptr: np.ndarray, cols: np.ndarray, counts: np.ndarray) -> np.ndarray:
-        """TF-IDF values of sparse rows of feature counts, as the vectorizer would give.
+    def outputs(self, indptr: np.ndarray, cols: np.ndarray, counts: np.ndarray
+                ) -> tuple[np.ndarray, np.ndarray]:
+        """What sparse rows of feature counts push, and the probabilities they give.
 
         Row ``i`` counts ``counts[k]`` of feature ``cols[k]`` for ``k`` in
-        ``indptr[i]:indptr[i + 1]``; each row is scaled to unit length.
+        ``indptr[i]:indptr[i + 1]``; its TF-IDF values, as the vectorizer
+        would give them, are scaled to unit length.  Returns ``weighted``
+        (``value[k] * weights[cols[k]]``: how much each feature pushes each
+        output, one row per feature) and ``proba`` (one row per item:
+        ``P(classes[1])`` for a yes/no head, the class probabilities for the
+        others; read them with :meth:`head_proba`).
         """
-        tf = counts.astype(np.float64)
-        if self.sublinear:
-            tf = np.log(tf) + 1.0
-        values: np.ndarray = tf * self.idf[cols]
-        rows = np.repeat(np.arange(len(indptr) - 1), np.diff(indptr))
-        values /= np.sqrt(np.bincount(rows, weights=values * values))[rows]
-        return values
-
-    def weighted(self, cols: np.ndarray, values: np.ndarray) -> np.ndarray:
-        """How much each feature pushes each output: ``values[k] * weights[cols[k]]``,
-        one row per feature, one column per output."""
-        out: np.ndarray = np.take(self.weights, cols, axis=0)  # row copies: faster than [cols]
-        out *= values[:, None]
-        return out
+        return layer_outputs(indptr, cols, counts, self.idf, self.sublinear, self.weights,
+                             self.bias, self._group_starts, self._group_widths)
 
     def output(self, name: str, label: Any) -> tuple[int, float]:
         """The output of head ``name`` and the sign with which it pushes towards ``label``."""
@@ -138,24 +135,6 @@ class LinearLayer:
         if where.stop - where.start == 1:
             return where.start, 1.0 if label == classes[1] else -1.0
         return where.start + classes.index(label), 1.0
-
-    def proba(self, indptr: np.ndarray, weighted: np.ndarray) -> np.ndarray:
-        """Output probabilities of sparse rows (see :meth:`weighted`), one row per item:
-        ``P(classes[1])`` for a yes/no head, the class probabilities for the others
-        (read them with :meth:`head_proba`)."""
-        scores = np.zeros((len(indptr) - 1, len(self.bias)))
-        filled = np.flatnonzero(indptr[1:] > indptr[:-1])
-        if len(filled):
-            scores[filled] = np.add.reduceat(weighted, indptr[filled], axis=0)
-        scores += self.bias
-        binary = [w.start for w in self.columns.values() if w.stop - w.start == 1]
-        scores[:, binary] = 1.0 / (1.0 + np.exp(-scores[:, binary]))
-        for where in self.columns.values():
-            if where.stop - where.start > 1:
-                z = scores[:, where]
-                e = np.exp(z - z.max(axis=1, keepdims=True))
-                scores[:, where] = e / e.sum(axis=1, keepdims=True)
-        return scores
 
     def head_proba(self, row: Sequence[float], name: str) -> list[float]:
         """Class probabilities of head ``name`` (ordered as its ``classes``) from a row of
