@@ -6,14 +6,16 @@ from datetime import timedelta, timezone
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from rebound_nlp.batch import _timestamp
 from rebound_nlp.decisions import OperatingPoints, decide_kind
 from rebound_nlp.errors import ModelError
 from rebound_nlp.features import (
+    _BASE,
     FeatureIndex,
     JoinedNames,
-    _hash_str,
     job_evidence,
     read_docs,
     sentence_features,
@@ -104,15 +106,27 @@ def test_general_mail_sources_match_by_name_or_group() -> None:
     assert source_in("spam", ("spam",)) and not source_in("sa_ham", ())
 
 
+def _reference_hash(text: str) -> int:
+    """The polynomial hash the kernel computes, written out: sum of ord(c) * base ** j."""
+    return sum(ord(c) * pow(_BASE, j, 1 << 64) for j, c in enumerate(text)) % (1 << 64)
+
+
+@given(st.text(max_size=40))
+def test_hash_text_is_the_polynomial_hash(text: str) -> None:
+    from rebound_nlp._kernel import hash_text
+
+    assert hash_text(text) == _reference_hash(text)
+
+
 def test_feature_index_finds_every_name_by_its_hash() -> None:
-    # More names than one block of the index, some not ASCII, some one character long.
+    # Many names, some not ASCII, some one character long.
     rng = np.random.default_rng(0)
     alphabet = list("abcdefgé中 :wb")
     names = sorted({"".join(rng.choice(alphabet, size=rng.integers(1, 12)))
                     for _ in range(20_000)} | {"w:x", "b:x y", "c:JOB", "w", "b"})
     joined = JoinedNames.of(names)
     index = FeatureIndex(joined)
-    found = index._find(np.array([_hash_str(n) for n in names], dtype=np.uint64))
+    found = index._find(np.array([_reference_hash(n) for n in names], dtype=np.uint64))
     assert found.tolist() == list(range(len(names)))
     assert index.max_len == max(map(len, names))
     assert set(index.named) == {n for n in names if n[:2] not in ("w:", "b:")}

@@ -20,12 +20,13 @@ def feature_rows(
     word_chars: np.ndarray,
     vocab_hashes: np.ndarray,
     vocab_lengths: np.ndarray,
-    head_ptr: np.ndarray,
-    head_cols: np.ndarray,
-    head_spans: np.ndarray,
-    tail_ptr: np.ndarray,
-    tail_cols: np.ndarray,
-    tail_spans: np.ndarray,
+    named: dict[str, int],
+    head_sizes: list[int],
+    head_names: list[str],
+    head_spans: list[int],
+    tail_sizes: list[int],
+    tail_names: list[str],
+    tail_spans: list[int],
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]: ...
 def scan_words(
     table: np.ndarray,
@@ -60,3 +61,5 @@ def layer_outputs(
     group_starts: np.ndarray,
     group_widths: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray]: ...
+def hash_text(text: str) -> int: ...
+def hash_names(text: str, ends: np.ndarray) -> tuple[np.ndarray, np.ndarray]: ...

@@ -17,6 +17,45 @@ from libc.stdint cimport int64_t, uint64_t
 cdef uint64_t _SPREAD = 0xBF58476D1CE4E5B9ULL
 
 
+# The base of the polynomial hash of feature names (odd, so that every power
+# of it is a distinct unit mod 2**64).
+cdef uint64_t BASE = 0x9E3779B97F4A7C15ULL
+
+
+def hash_text(str text):
+    """The polynomial hash of ``text``: the sum of ``ord(text[j]) * BASE ** j`` mod 2**64."""
+    cdef uint64_t h = 0
+    cdef Py_ssize_t j
+    cdef Py_UCS4 c
+    for j in range(len(text) - 1, -1, -1):
+        c = text[j]
+        h = h * BASE + <uint64_t>c
+    return h
+
+
+def hash_names(str text, const int64_t[::1] ends):
+    """The :func:`hash_text` of each name of a joined text (name ``j`` ends at
+    ``ends[j]`` and starts where name ``j - 1`` ends), and whether each names a
+    word (``w:...``) or a word pair (``b:...``)."""
+    cdef Py_ssize_t n = ends.shape[0], j, i, start = 0
+    hashes_arr = np.empty(n, dtype=np.uint64)
+    words_arr = np.zeros(n, dtype=bool)
+    cdef uint64_t[::1] hashes = hashes_arr
+    cdef unsigned char[::1] words = words_arr.view(np.uint8)
+    cdef uint64_t h
+    cdef Py_UCS4 c
+    for j in range(n):
+        h = 0
+        for i in range(ends[j] - 1, start - 1, -1):
+            c = text[i]
+            h = h * BASE + <uint64_t>c
+        hashes[j] = h
+        words[j] = (ends[j] - start >= 2 and text[start + 1] == ":"
+                    and (text[start] == "w" or text[start] == "b"))
+        start = ends[j]
+    return hashes_arr, words_arr
+
+
 cdef class HashColumns:
     """The column of each 64-bit feature-name hash, in an open-addressing table.
 
@@ -76,18 +115,21 @@ def feature_rows(
     const int64_t[:, :] word_chars,
     const uint64_t[::1] vocab_hashes,
     const int64_t[::1] vocab_lengths,
-    const int64_t[::1] head_ptr,
-    const int64_t[::1] head_cols,
-    const int64_t[:, :] head_spans,
-    const int64_t[::1] tail_ptr,
-    const int64_t[::1] tail_cols,
-    const int64_t[:, :] tail_spans,
+    dict named,
+    list head_sizes,
+    list head_names,
+    list head_spans,
+    list tail_sizes,
+    list tail_names,
+    list tail_spans,
 ):
     """Sparse rows of items: see :meth:`rebound_nlp.features.FeatureIndex.rows`.
 
     Item ``i`` meets its head features, then for each of its sentences the
     sentence's words and then their pairs of neighbours, then its tail
-    features.  Each row lists the columns it meets in order of first meeting,
+    features.  Head and tail features are named (see
+    :class:`rebound_nlp.features.Named`) and found in ``named``; words and
+    pairs are found by hash in ``table``.  Each row lists the columns it meets in order of first meeting,
     with their counts and the span of the first meeting.  Returns
     ``(indptr, cols, counts, spans)``.
     """
@@ -100,7 +142,7 @@ def feature_rows(
         vocab_cols[w] = (table.column(word_prefix + powers[2] * vocab_hashes[w])
                          if vocab_lengths[w] <= max_len else -1)
     for i in range(n):
-        size = (head_ptr[i + 1] - head_ptr[i] + tail_ptr[i + 1] - tail_ptr[i]
+        size = (<Py_ssize_t>head_sizes[i] + <Py_ssize_t>tail_sizes[i]
                 + 2 * (sent_words[sents[1, i]] - sent_words[sents[0, i]]))
         total += size
         longest = max(longest, size)
@@ -124,10 +166,13 @@ def feature_rows(
     cdef int64_t col
     cdef uint64_t key, slot, mask = cap - 1
 
+    cdef Py_ssize_t next_head = 0, next_tail = 0
     for i in range(n):
-        for k in range(head_ptr[i], head_ptr[i + 1]):
-            nnz = _meet(i, head_cols[k], head_spans[0, k], head_spans[1, k], cols, counts,
-                        spans, slot_item, slot_col, slot_at, mask, nnz)
+        for k in range(next_head, next_head + <Py_ssize_t>head_sizes[i]):
+            nnz = _meet(i, named.get(head_names[k], -1), head_spans[2 * k],
+                        head_spans[2 * k + 1], cols, counts, spans, slot_item, slot_col, slot_at,
+                        mask, nnz)
+        next_head += <Py_ssize_t>head_sizes[i]
         for s in range(sents[0, i], sents[1, i]):
             for k in range(sent_words[s], sent_words[s + 1]):
                 nnz = _meet(i, vocab_cols[word_ids[k]], word_chars[0, k], word_chars[1, k],
@@ -143,9 +188,11 @@ def feature_rows(
                     col = table.column(key)
                 nnz = _meet(i, col, word_chars[0, k], word_chars[1, k + 1], cols, counts,
                             spans, slot_item, slot_col, slot_at, mask, nnz)
-        for k in range(tail_ptr[i], tail_ptr[i + 1]):
-            nnz = _meet(i, tail_cols[k], tail_spans[0, k], tail_spans[1, k], cols, counts,
-                        spans, slot_item, slot_col, slot_at, mask, nnz)
+        for k in range(next_tail, next_tail + <Py_ssize_t>tail_sizes[i]):
+            nnz = _meet(i, named.get(tail_names[k], -1), tail_spans[2 * k],
+                        tail_spans[2 * k + 1], cols, counts, spans, slot_item, slot_col, slot_at,
+                        mask, nnz)
+        next_tail += <Py_ssize_t>tail_sizes[i]
         indptr[i + 1] = nnz
     return indptr_arr, cols_arr[:nnz], counts_arr[:nnz], spans_arr[:, :nnz]
 

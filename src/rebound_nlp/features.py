@@ -40,7 +40,14 @@ from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span
 
-from rebound_nlp._kernel import HashColumns, feature_rows, group_words, scan_words
+from rebound_nlp._kernel import (
+    HashColumns,
+    feature_rows,
+    group_words,
+    hash_names,
+    hash_text,
+    scan_words,
+)
 from rebound_nlp.nlp import CUE_EXTENSION, doc_text
 from rebound_nlp.nlp.patterns import (
     EMAIL_CUES,
@@ -132,27 +139,15 @@ def feature_names(features: FeatureSet) -> list[str]:
 
 # -- what the features need from Docs ---------------------------------------------------------
 
-_MASK = (1 << 64) - 1
-_BASE = 0x9E3779B97F4A7C15  # odd, so every power of it is a distinct unit mod 2**64
+_BASE = 0x9E3779B97F4A7C15  # the base of hash_text (see rebound_nlp._kernel)
 
 
-_INVERSE_BASE = pow(_BASE, -1, 1 << 64)
-
-
-def _powers(n: int, base: int = _BASE) -> np.ndarray:
-    """``base ** j`` mod 2**64 for ``j < n``."""
+def _powers(n: int) -> np.ndarray:
+    """``_BASE ** j`` mod 2**64 for ``j < n``."""
     out = np.empty(n, dtype=np.uint64)
     out[0] = 1
-    out[1:] = base
+    out[1:] = _BASE
     return np.cumprod(out, out=out)
-
-
-def _hash_str(text: str) -> int:
-    """The polynomial hash of ``text``: the sum of ``ord(text[j]) * _BASE ** j`` mod 2**64."""
-    h = 0
-    for ch in reversed(text):
-        h = (h * _BASE + ord(ch)) & _MASK
-    return h
 
 
 _Word = tuple[str, bool, bool, bool, int, int]
@@ -166,7 +161,7 @@ class _Lexicon:
     forgets everything when it grows past ``limit`` words, to stay bounded.
     Each entry: text, whether it starts with a letter or a digit, whether it
     says thank you, whether it is a negation, polynomial hash
-    (:func:`_hash_str`), length.
+    (:func:`~rebound_nlp._kernel.hash_text`), length.
     """
 
     def __init__(self, limit: int = 50_000) -> None:
@@ -175,7 +170,7 @@ class _Lexicon:
 
     def _entry(self, key: int, strings: Any) -> _Word:
         text = _SPECIAL_KEYS.get(key) or strings[key]
-        return (text, text[:1].isalnum(), text in _THANKS, text in _NEGATIONS, _hash_str(text),
+        return (text, text[:1].isalnum(), text in _THANKS, text in _NEGATIONS, hash_text(text),
                 len(text))
 
     def lookup(self, keys: list[int], strings: Any) -> list[_Word]:
@@ -246,11 +241,6 @@ def _pair(first: np.ndarray, second: np.ndarray) -> np.ndarray:
     out = np.empty((2, len(first)), dtype=np.intp)
     out[0], out[1] = first, second
     return out
-
-
-def _group_ptr(group: np.ndarray, n: int) -> np.ndarray:
-    """Index pointer of a sorted array of group numbers ``0 <= group < n``."""
-    return np.searchsorted(group, np.arange(n + 1)).astype(np.intp)
 
 
 def _empty_batch(texts: list[str]) -> DocBatch:
@@ -348,28 +338,15 @@ _CONJUNCTION_NAMES = [f"x:{a}+{b}" for a, b in _EMAIL_CONJUNCTIONS]
 _TOPIC_NAMES = [f"x:YOU+{t}" for t in _SENTENCE_TOPICS]
 
 
-@dataclass(frozen=True, slots=True, eq=False)
 class Named:
-    """Features named outright, of many items.
+    """Features named outright, of ``n`` items, added item by item in order.
 
-    The features of item ``i`` are ``names[k]`` for ``k`` in
-    ``ptr[i]:ptr[i + 1]``, in order; ``spans[:, k]`` is where feature ``k``
-    occurs (``-1, -1`` for nowhere in particular).
+    Item ``i`` has ``sizes[i]`` features; feature ``k`` (counted over all
+    items) is ``names[k]`` and occurs at ``spans[2 * k]:spans[2 * k + 1]``
+    (``-1, -1`` for nowhere in particular).
     """
 
-    ptr: np.ndarray
-    names: list[str]
-    spans: np.ndarray
-
-    def of(self, item: int) -> list[tuple[str, tuple[int, int] | None]]:
-        """The features of one item in order, with their spans."""
-        a, b = self.ptr[item : item + 2].tolist()
-        return [(name, (s, e) if s >= 0 else None)
-                for name, s, e in zip(self.names[a:b], *self.spans[:, a:b].tolist(), strict=True)]
-
-
-class _Names:
-    """Collects named features item by item, items in order."""
+    __slots__ = ("names", "sizes", "spans")
 
     def __init__(self, n: int) -> None:
         self.sizes = [0] * n
@@ -377,14 +354,17 @@ class _Names:
         self.spans: list[int] = []
 
     def add(self, item: int, name: str, span: Sequence[int] = (-1, -1)) -> None:
+        """Add feature ``name`` of ``item`` (no item after it has features yet)."""
         self.sizes[item] += 1
         self.names.append(name)
         self.spans += span
 
-    def done(self) -> Named:
-        ptr = np.zeros(len(self.sizes) + 1, dtype=np.int64)
-        np.cumsum(self.sizes, out=ptr[1:])
-        return Named(ptr, self.names, np.array(self.spans, dtype=np.int64).reshape(-1, 2).T)
+    def of(self, item: int) -> list[tuple[str, tuple[int, int] | None]]:
+        """The features of one item in order, with their spans."""
+        a = sum(self.sizes[:item])
+        spans = self.spans
+        return [(self.names[k], (spans[2 * k], spans[2 * k + 1]) if spans[2 * k] >= 0 else None)
+                for k in range(a, a + self.sizes[item])]
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -412,7 +392,7 @@ def _cue_spans(batch: DocBatch) -> list[tuple[int, int]]:
 def email_items(batch: DocBatch, subjects: Sequence[str]) -> Items:
     """The features of each Doc of ``batch`` as a whole email, for the email heads."""
     n = len(subjects)
-    head, tail = _Names(n), _Names(n)
+    head, tail = Named(n), Named(n)
     n_words = np.diff(batch.sent_words[batch.doc_sents]).tolist()
     labels, spans = batch.cue_labels, _cue_spans(batch)
     cue_ptr = batch.sent_cues[batch.doc_sents].tolist()
@@ -432,14 +412,13 @@ def email_items(batch: DocBatch, subjects: Sequence[str]) -> Items:
         tail.add(d, "greet:" + batch.greetings[d])
         if not batch.thanks[d]:
             tail.add(d, "x:no_thanks")
-    return Items(batch, _pair(batch.doc_sents[:-1], batch.doc_sents[1:]), head.done(),
-                 tail.done())
+    return Items(batch, _pair(batch.doc_sents[:-1], batch.doc_sents[1:]), head, tail)
 
 
 def sentence_items(batch: DocBatch, sents: Sequence[int] | np.ndarray) -> Items:
     """The features of sentences ``sents`` of ``batch``, for the feedback heads."""
     sents = np.asarray(sents, dtype=np.intp)
-    tail = _Names(len(sents))
+    tail = Named(len(sents))
     labels, spans = batch.cue_labels, _cue_spans(batch)
     cue_ptr = batch.sent_cues.tolist()
     n_words = np.diff(batch.sent_words).tolist()
@@ -457,7 +436,7 @@ def sentence_items(batch: DocBatch, sents: Sequence[int] | np.ndarray) -> Items:
         d = sent_doc[s]
         tail.add(i, "pos:first" if s == doc_sents[d] else
                  "pos:last" if s == doc_sents[d + 1] - 1 else "pos:mid")
-    return Items(batch, _pair(sents, sents + 1), _Names(len(sents)).done(), tail.done())
+    return Items(batch, _pair(sents, sents + 1), Named(len(sents)), tail)
 
 
 def job_evidence(batch: DocBatch, subjects: Sequence[str]) -> list[int]:
@@ -550,11 +529,6 @@ class JoinedNames:
                                                       strict=True)], dtype=str)
 
 
-def _poly(a: int, b: int, shift: int) -> int:
-    """Hash of ``x + y`` from the hashes ``a`` of ``x`` and ``b`` of ``y``; ``shift = len(x)``."""
-    return (a + pow(_BASE, shift, 1 << 64) * b) & _MASK
-
-
 @dataclass(frozen=True, slots=True, eq=False)
 class FeatureRows:
     """Items as sparse rows: the features of row ``i`` are ``cols[indptr[i]:indptr[i + 1]]``.
@@ -574,7 +548,7 @@ class FeatureIndex:
     """The columns of a layer's features, found without spelling out words.
 
     Every feature name is hashed once (a polynomial hash of its code points,
-    computed for all names at once from prefix sums); at prediction the hash of
+    :func:`~rebound_nlp._kernel.hash_text`); at prediction the hash of
     ``"w:" + word`` or ``"b:" + a + " " + b`` follows from the hashes and
     lengths of the words (:attr:`DocBatch.vocab_hashes`), so no name of a
     word or a pair is ever built.  Other features (subject words, cues,
@@ -592,30 +566,12 @@ class FeatureIndex:
         #: No feature name is longer.
         self.max_len = int((ends - starts).max(initial=0))
         self._powers = _powers(self.max_len + 4)
-        hashes = np.empty(self.n_cols, dtype=np.uint64)
-        other: list[np.ndarray] = []
-        # In blocks of names, so that no temporary grows with the layer.
-        for at in range(0, self.n_cols, 8192):
-            first, end = int(starts[at]), int(ends[min(at + 8192, self.n_cols) - 1])
-            a, b = starts[at:at + 8192] - first, ends[at:at + 8192] - first
-            points = np.frombuffer(text[first:end].encode("utf-32-le"), dtype=np.uint32)
-            # Name j's hash is (prefix[b] - prefix[a]) / _BASE ** a, where prefix[k]
-            # sums point * _BASE ** i over the block's first k points.
-            prefix = np.zeros(len(points) + 1, dtype=np.uint64)
-            np.cumsum(points * _powers(len(points)), out=prefix[1:])
-            hashes[at:at + 8192] = (prefix[b] - prefix[a]) * _powers(len(points) + 1,
-                                                                      _INVERSE_BASE)[a]
-            # Names other than words ("w:") and word pairs ("b:") are looked up by name.
-            padded = np.append(points, [0, 0])
-            other.append(at + np.flatnonzero(
-                (b - a < 2) | (padded[a + 1] != ord(":"))
-                | (padded[a] != ord("w")) & (padded[a] != ord("b"))))
+        hashes, by_hash = hash_names(text, names.ends)
         self._table = HashColumns(hashes)
-        self.named = {text[starts[j]:ends[j]]: j
-                      for j in np.concatenate([np.zeros(0, np.intp), *other]).tolist()}
-        self._w, self._b = _hash_str("w:"), _hash_str("b:")
-        stop = self._find(np.array([_poly(_hash_str("w:"), _hash_str(w), 2) for w in STOP_WORDS],
-                                   dtype=np.uint64))
+        # Names other than words ("w:") and word pairs ("b:") are looked up by name.
+        self.named = {text[starts[j]:ends[j]]: j for j in np.flatnonzero(~by_hash).tolist()}
+        self._w, self._b = hash_text("w:"), hash_text("b:")
+        stop = self._find(np.array([hash_text("w:" + w) for w in STOP_WORDS], dtype=np.uint64))
         #: Columns of ``w:`` features whose word is a stop word.
         self.stop = np.zeros(self.n_cols, dtype=bool)
         self.stop[stop[stop >= 0]] = True
@@ -623,11 +579,6 @@ class FeatureIndex:
     def _find(self, keys: np.ndarray) -> np.ndarray:
         """Column of each name hash, or -1."""
         return self._table.find(keys)
-
-    def _named_cols(self, named: Named) -> np.ndarray:
-        get = self.named.get
-        return np.fromiter((get(name, -1) for name in named.names), dtype=np.intp,
-                           count=len(named.names))
 
     def rows(self, items: Items) -> FeatureRows:
         """The sparse rows of ``items``: columns, counts and first spans.
@@ -639,5 +590,5 @@ class FeatureIndex:
         return FeatureRows(*feature_rows(
             self._table, self.max_len, self._powers, self._w, self._b, items.sents,
             batch.sent_words, batch.word_ids, batch.word_chars, batch.vocab_hashes,
-            batch.vocab_lengths, head.ptr, self._named_cols(head), head.spans, tail.ptr,
-            self._named_cols(tail), tail.spans))
+            batch.vocab_lengths, self.named, head.sizes, head.names, head.spans, tail.sizes,
+            tail.names, tail.spans))
