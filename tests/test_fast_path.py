@@ -301,14 +301,17 @@ def ref_predict(model: Model, doc: Doc, subject: str, points: OperatingPoints) -
                          if j == best or p >= points.category]
 
     def phrases(contrib: np.ndarray) -> tuple[str, ...]:
+        # Strongest first; of equal pushes, the longest phrase, then the earliest.
+        places = [feats.spans.get(str(layer.names[c])) for c in cols]
         found: list[str] = []
-        for k in np.argsort(-contrib):
+        for k in sorted(range(len(contrib)), key=lambda k: (
+                -contrib[k], *((-(p[1] - p[0]), p[0]) if (p := places[k]) else (0, 0)))):
             if contrib[k] <= 0 or len(found) == 3:
                 break
             name = str(layer.names[cols[k]])
             if name.startswith("w:") and name[2:] in STOP_WORDS:
                 continue
-            span = feats.spans.get(name)
+            span = places[k]
             if span is None:
                 continue
             phrase = text[span[0] : span[1]]

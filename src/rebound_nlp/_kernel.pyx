@@ -458,3 +458,60 @@ def layer_outputs(
             for j in range(a, b):
                 proba[i, j] /= total
     return weighted_arr, proba_arr
+
+
+# -- evidence (see rebound_nlp.classify.Model._evidence) --------------------------------------
+
+cdef inline bint _before(const int64_t[:, :] spans, Py_ssize_t k, Py_ssize_t other) noexcept:
+    """Whether phrase ``k`` comes before ``other`` of an equal push: longer, or as long and earlier."""
+    cdef int64_t length = spans[1, k] - spans[0, k], other_length = spans[1, other] - spans[0, other]
+    return length > other_length or length == other_length and spans[0, k] < spans[0, other]
+
+
+def pick_evidence(const double[:, ::1] weighted, const unsigned char[::1] usable,
+                  const int64_t[:, :] spans, str text, list outputs, Py_ssize_t size):
+    """The phrases of ``text`` that push hardest towards each of ``outputs``.
+
+    Each output is a list of ``(column, sign)``: feature ``k`` pushes it by
+    the sum of ``sign * weighted[k, column]``.  The features that push it
+    (by more than 0) are taken strongest first; of equals (features that
+    always come together, such as a word and the cue phrase around it), the
+    longest phrase first, then the earliest in the text;
+    a feature that is not ``usable`` is passed over, as is a phrase
+    (``text[spans[0, k]:spans[1, k]]``) that holds or is held by one already
+    taken.  Returns a tuple of at most ``size`` phrases per output.
+    """
+    cdef Py_ssize_t n = weighted.shape[0], k, j, best
+    push_arr = np.empty(n, dtype=np.float64)
+    taken_arr = np.empty(n, dtype=np.uint8)
+    cdef double[::1] push = push_arr
+    cdef unsigned char[::1] taken = taken_arr
+    cdef Py_ssize_t column
+    cdef double sign
+    found = []
+    for output in outputs:
+        column, sign = output[0]
+        for k in range(n):
+            push[k] = weighted[k, column] * sign
+        for j in range(1, len(output)):
+            column, sign = output[j]
+            for k in range(n):
+                push[k] += sign * weighted[k, column]
+        taken[:] = 0
+        phrases = []
+        while len(phrases) < size:
+            best = -1
+            for k in range(n):
+                if not taken[k] and push[k] > 0 and (best < 0 or push[k] > push[best] or
+                                                     push[k] == push[best] and _before(spans, k, best)):
+                    best = k
+            if best < 0:
+                break
+            taken[best] = 1
+            if not usable[best]:
+                continue
+            phrase = text[spans[0, best]:spans[1, best]]
+            if not any(phrase in f or f in phrase for f in phrases):
+                phrases.append(phrase)
+        found.append(tuple(phrases))
+    return found

@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 from spacy.tokens import Doc
 
+from rebound_nlp._kernel import pick_evidence
 from rebound_nlp.decisions import OperatingPoints, decide_email
 from rebound_nlp.errors import DocError, ModelError
 from rebound_nlp.features import (
@@ -253,12 +254,11 @@ class Model:
         rows = self._email_index.rows(email_items(batch, subjects))
         weighted, proba_array = layer.outputs(rows.indptr, rows.cols, rows.counts)
         proba = proba_array.tolist()
-        true = {name: layer.classes[name].index(True) for name in BINARY_HEADS
-                if name in layer.columns}
+        yes = {name: layer.yes_column(name) for name in BINARY_HEADS if name in layer.columns}
         evidence_counts = job_evidence(batch, subjects) if "kind" in layer.columns else []
         heads = []
         for i, row in enumerate(proba):
-            probs = {name: layer.head_proba(row, name)[t] for name, t in true.items()}
+            probs = {name: row[column] for name, column in yes.items()}
             tone = self._distribution("tone", row, TONES)
             stage = self._distribution("stage", row, (*STAGES, STAGE_UNKNOWN))
             kind, kind_p, rejection = decide_email(
@@ -270,8 +270,7 @@ class Model:
         # Lists for the per-email loop: numpy scalars cost more than the rest.
         indptr = rows.indptr.tolist()
         # Stop words and features without a place in the text are no evidence.
-        usable = (~self._email_index.stop[rows.cols] & (rows.spans[0] >= 0)).tolist()
-        starts, ends = rows.spans.tolist()
+        usable = (~self._email_index.stop[rows.cols] & (rows.spans[0] >= 0)).view(np.uint8)
         cue_ptr = batch.sent_cues[batch.doc_sents].tolist()
         cue_starts, cue_ends = batch.cue_chars.tolist()
         out = []
@@ -287,7 +286,7 @@ class Model:
                 stage_probabilities=stage,
                 probabilities=probs,
                 feedback=feedback.get(i, ()),
-                evidence=self._evidence(weighted[a:b], usable[a:b], starts[a:b], ends[a:b], text,
+                evidence=self._evidence(weighted[a:b], usable[a:b], rows.spans[:, a:b], text,
                                         kind, probs, tone, stage, points),
                 cues=_cue_phrases(text, batch.cue_labels[c:d], cue_starts[c:d], cue_ends[c:d]),
             ))
@@ -311,9 +310,9 @@ class Model:
         ranges = [(int(batch.doc_sents[d]), int(batch.doc_sents[d + 1])) for d in docs]
         sents = np.concatenate([np.arange(a, b) for a, b in ranges])
         rows = self._sentence_index.rows(sentence_items(batch, sents))
-        proba = layer.outputs(rows.indptr, rows.cols, rows.counts)[1].tolist()
-        p_feedback = [layer.head_proba(row, FEEDBACK_HEAD)[1] for row in proba]
-        p_cats = [[layer.head_proba(row, c)[1] for c in categories] for row in proba]
+        proba = layer.outputs(rows.indptr, rows.cols, rows.counts)[1]
+        p_feedback = proba[:, layer.yes_column(FEEDBACK_HEAD)].tolist()
+        p_cats = proba[:, [layer.yes_column(c) for c in categories]].tolist()
         starts, ends = batch.sent_chars.tolist()
         found: dict[int, tuple[SentencePrediction, ...]] = {}
         at = 0
@@ -339,9 +338,8 @@ class Model:
     def _evidence(
         self,
         weighted: np.ndarray,
-        usable: list[bool],
-        starts: list[int],
-        ends: list[int],
+        usable: np.ndarray,
+        spans: np.ndarray,
         text: str,
         kind: Kind | None,
         probs: dict[str, float],
@@ -353,7 +351,7 @@ class Model:
 
         ``weighted`` holds how much each of the email's features pushes each
         output (:meth:`LinearLayer.outputs`); ``usable`` says which features
-        may serve (not stop words, and found in the text at ``starts:ends``).
+        may serve (not stop words, and found in the text at ``spans``).
         """
         layer = self._email_layer
         is_rejection = kind == "rejection"
@@ -380,26 +378,9 @@ class Model:
             for name in ("future_invite", "feedback_offer"):
                 if name in probs:
                     wanted[name] = [layer.output(name, probs[name] >= points.flags)]
-        if not wanted:
-            return {}
-        outputs = list(wanted.values())
-        contribs = weighted[:, [o[0][0] for o in outputs]] * [o[0][1] for o in outputs]
-        for j, more in enumerate(outputs):
-            for column, sign in more[1:]:
-                contribs[:, j] += sign * weighted[:, column]
-        orders = np.argsort(-contribs.T, axis=1).tolist()
-        evidence: dict[str, tuple[str, ...]] = {}
-        for name, order, values in zip(wanted, orders, contribs.T.tolist(), strict=True):
-            phrases: list[str] = []
-            for k in order:
-                if values[k] <= 0 or len(phrases) == _EVIDENCE_SIZE:
-                    break
-                if not usable[k]:
-                    continue
-                phrase = text[starts[k] : ends[k]]
-                if not any(phrase in f or f in phrase for f in phrases):
-                    phrases.append(phrase)
-            evidence[name] = tuple(phrases)
-            if name == "kind" and is_rejection:
-                evidence["rejection"] = evidence["kind"]
+        evidence = dict(zip(wanted, pick_evidence(weighted, usable, spans, text,
+                                                  list(wanted.values()), _EVIDENCE_SIZE),
+                            strict=True))
+        if is_rejection and "kind" in evidence:
+            evidence["rejection"] = evidence["kind"]
         return evidence

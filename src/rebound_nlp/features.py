@@ -19,6 +19,7 @@ hashes, for the whole batch at once.
 from __future__ import annotations
 
 import itertools
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from operator import itemgetter
@@ -325,11 +326,8 @@ def _bucket_names(prefix: str, edges: Sequence[int]) -> list[str]:
 
 
 def _bucket(names: Sequence[str], edges: Sequence[int], n: int) -> str:
-    """The name of the bucket of ``n``: the first edge it does not exceed."""
-    for name, edge in zip(names, edges, strict=False):
-        if n <= edge:
-            return name
-    return names[-1]
+    """The name of the bucket of ``n``: the first edge it does not exceed, or the last."""
+    return names[bisect_left(edges, n)]
 
 
 _LENGTH_NAMES = _bucket_names("len:", _LENGTH_EDGES)
@@ -393,7 +391,7 @@ def email_items(batch: DocBatch, subjects: Sequence[str]) -> Items:
     """The features of each Doc of ``batch`` as a whole email, for the email heads."""
     n = len(subjects)
     head, tail = Named(n), Named(n)
-    n_words = np.diff(batch.sent_words[batch.doc_sents]).tolist()
+    word_ptr = batch.sent_words[batch.doc_sents].tolist()
     labels, spans = batch.cue_labels, _cue_spans(batch)
     cue_ptr = batch.sent_cues[batch.doc_sents].tolist()
     for d, subject in enumerate(subjects):
@@ -408,7 +406,7 @@ def email_items(batch: DocBatch, subjects: Sequence[str]) -> Items:
         for (a, b), name in zip(_EMAIL_CONJUNCTIONS, _CONJUNCTION_NAMES, strict=True):
             if a in found and b in found:
                 tail.add(d, name)
-        tail.add(d, _bucket(_LENGTH_NAMES, _LENGTH_EDGES, n_words[d]))
+        tail.add(d, _bucket(_LENGTH_NAMES, _LENGTH_EDGES, word_ptr[d + 1] - word_ptr[d]))
         tail.add(d, "greet:" + batch.greetings[d])
         if not batch.thanks[d]:
             tail.add(d, "x:no_thanks")
@@ -421,7 +419,7 @@ def sentence_items(batch: DocBatch, sents: Sequence[int] | np.ndarray) -> Items:
     tail = Named(len(sents))
     labels, spans = batch.cue_labels, _cue_spans(batch)
     cue_ptr = batch.sent_cues.tolist()
-    n_words = np.diff(batch.sent_words).tolist()
+    word_ptr = batch.sent_words.tolist()
     doc_sents, sent_doc = batch.doc_sents.tolist(), batch.sent_doc.tolist()
     for i, s in enumerate(sents.tolist()):
         found = set()
@@ -432,7 +430,8 @@ def sentence_items(batch: DocBatch, sents: Sequence[int] | np.ndarray) -> Items:
             for topic, name in zip(_SENTENCE_TOPICS, _TOPIC_NAMES, strict=True):
                 if topic in found:
                     tail.add(i, name)
-        tail.add(i, _bucket(_SENTENCE_LENGTH_NAMES, _SENTENCE_LENGTH_EDGES, n_words[s]))
+        tail.add(i, _bucket(_SENTENCE_LENGTH_NAMES, _SENTENCE_LENGTH_EDGES,
+                            word_ptr[s + 1] - word_ptr[s]))
         d = sent_doc[s]
         tail.add(i, "pos:first" if s == doc_sents[d] else
                  "pos:last" if s == doc_sents[d + 1] - 1 else "pos:mid")

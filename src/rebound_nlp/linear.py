@@ -136,6 +136,13 @@ class LinearLayer:
             return where.start, 1.0 if label == classes[1] else -1.0
         return where.start + classes.index(label), 1.0
 
+    def yes_column(self, name: str) -> int:
+        """The column of :meth:`outputs`' ``proba`` that holds ``P(True)`` of yes/no head
+        ``name``."""
+        where = self.columns[name]
+        return int(where.start) + (0 if where.stop - where.start == 1
+                                   else self.classes[name].index(True))
+
     def head_proba(self, row: Sequence[float], name: str) -> list[float]:
         """Class probabilities of head ``name`` (ordered as its ``classes``) from a row of
         :meth:`proba`."""
