@@ -474,7 +474,8 @@ def test_training_features_equal_reference(test_split: list[dict[str, str]]) -> 
 
 @settings(max_examples=150, deadline=None)
 @given(st.lists(st.sampled_from(["\n", "\n\n", " ", "  ", "word", "Word", ".", ":", "-", "•",
-                                 "1", "2.", ")", "o", "x" * 55, "!", "\t"]), max_size=40))
+                                 "1", "2.", ")", "o", "x" * 55, "!", "\t", "?", "...", '"',
+                                 "\u3002", "\r\n", "e.g."]), max_size=40))
 def test_line_breaks_equal_reference(parts: list[str]) -> None:
     text = "".join(parts)
     want = reference_nlp()(text)

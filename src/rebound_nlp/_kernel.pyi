@@ -71,3 +71,6 @@ def pick_evidence(
     outputs: list[list[tuple[int, float]]],
     size: int,
 ) -> list[tuple[str, ...]]: ...
+def sentence_starts(
+    text: str, table: np.ndarray, short_line: int, punct_keys: np.ndarray
+) -> np.ndarray: ...

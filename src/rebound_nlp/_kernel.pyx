@@ -11,6 +11,7 @@ callers (:func:`rebound_nlp.features.read_docs`,
 import numpy as np
 
 from libc.math cimport exp, log, sqrt
+from cpython.unicode cimport Py_UNICODE_ISSPACE
 from libc.stdint cimport int64_t, uint64_t
 
 # Spreads the bits of a key over a table slot (the odd constant of splitmix64).
@@ -515,3 +516,113 @@ def pick_evidence(const double[:, ::1] weighted, const unsigned char[::1] usable
                 phrases.append(phrase)
         found.append(tuple(phrases))
     return found
+
+
+# -- sentence starts (see rebound_nlp.nlp.pipeline) ------------------------------------------
+
+# Columns of the token table that the sentence components ask spaCy for.
+cdef enum:
+    _S_IDX, _S_LENGTH, _S_START, _S_PUNCT, _S_NUM, _S_ORTH
+
+# SENT_START of a token that does not start a sentence, as a uint64 array holds -1.
+cdef uint64_t _NOT_START = <uint64_t>-1
+
+
+cdef inline bint _is_line_end(Py_UCS4 c) noexcept:
+    return c == u"." or c == u"!" or c == u"?" or c == u":" or c == u";"
+
+
+cdef inline bint _is_bullet(Py_UCS4 c) noexcept:
+    return c == u"-" or c == u"*" or c == u"•" or c == u"·" or c == u"\u2013" or c == u"o"
+
+
+cdef bint _breaks(str text, const uint64_t[:, :] table, Py_ssize_t i, Py_ssize_t short_line):
+    """Whether the line break in token ``i`` (or in the whitespace after it) ends a sentence."""
+    cdef Py_ssize_t n = table.shape[0], start = table[i, _S_IDX]
+    cdef Py_ssize_t following = table[i + 1, _S_IDX], k, newlines = 0, last
+    for k in range(start, following + 1):
+        if text[k] == u"\n":
+            newlines += k < following
+            if newlines >= 2 or k > start and text[k - 1] == u"\n":
+                return True  # a blank line: a new paragraph
+    if table[i + 1, _S_LENGTH] == 1 and _is_bullet(text[following]):
+        return True
+    if (i + 2 < n and table[i + 2, _S_LENGTH] == 1 and table[i + 1, _S_NUM]
+            and text[table[i + 2, _S_IDX]] in u".)"):
+        return True  # a numbered list: "2." or "2)"
+    # The text before the break: this token, or the one before if this is whitespace.
+    last = i
+    if i:
+        for k in range(start, start + <Py_ssize_t>table[i, _S_LENGTH]):
+            if not Py_UNICODE_ISSPACE(text[k]):
+                break
+        else:
+            last = i - 1
+    if _is_line_end(text[table[last, _S_IDX] + table[last, _S_LENGTH] - 1]):
+        return True
+    k = start - 1
+    while k >= 0 and text[k] != u"\n":
+        k -= 1
+    return start - (k + 1) < short_line
+
+
+def sentence_starts(str text, const uint64_t[:, :] table, Py_ssize_t short_line,
+                    const uint64_t[::1] punct_keys):
+    """Sentence starts of a Doc's tokens (a ``SENT_START`` column: 1, -1 or unset 0).
+
+    First at line breaks: each token after a line break starts a sentence or
+    not by :func:`rebound_nlp.nlp.pipeline.line_breaks`' rules.  Then, unless
+    ``punct_keys`` is empty, every token still unset is decided as spaCy's
+    sentencizer does with the punctuation whose ``ORTH`` keys (sorted) these
+    are: a sentence starts at the first token that is not punctuation after
+    one of them.
+    """
+    cdef Py_ssize_t n = table.shape[0], i, k, start
+    out = np.empty(n, dtype=np.uint64)
+    cdef uint64_t[::1] starts = out
+    for i in range(n):
+        starts[i] = table[i, _S_START]
+    # The token after the one holding each line break (the last one starting
+    # at or before it); each once.
+    cdef Py_ssize_t decided = -1
+    i = 0
+    for k in range(len(text)):
+        if text[k] != u"\n":
+            continue
+        while i + 1 < n and <Py_ssize_t>table[i + 1, _S_IDX] <= k:
+            i += 1
+        if i + 1 < n and i != decided:
+            starts[i + 1] = 1 if _breaks(text, table, i, short_line) else _NOT_START
+            decided = i
+    if punct_keys.shape[0] == 0 or n == 0:
+        return out
+    # spaCy's sentencizer, on the tokens left unset.
+    cdef bint seen_end = False, is_end
+    guesses_arr = np.zeros(n, dtype=np.uint8)
+    cdef unsigned char[::1] guesses = guesses_arr
+    guesses[0] = 1
+    start = 0
+    for i in range(n):
+        is_end = _among(table[i, _S_ORTH], punct_keys)
+        if seen_end and not table[i, _S_PUNCT] and not is_end:
+            guesses[start] = 1
+            start = i
+            seen_end = False
+        elif is_end:
+            seen_end = True
+    guesses[start] = 1
+    for i in range(n):
+        if starts[i] == 0:
+            starts[i] = 1 if guesses[i] else _NOT_START
+    return out
+
+
+cdef inline bint _among(uint64_t key, const uint64_t[::1] sorted_keys) noexcept:
+    cdef Py_ssize_t low = 0, high = sorted_keys.shape[0], mid
+    while low < high:
+        mid = (low + high) // 2
+        if sorted_keys[mid] < key:
+            low = mid + 1
+        else:
+            high = mid
+    return low < sorted_keys.shape[0] and sorted_keys[low] == key

@@ -7,17 +7,19 @@ is always built from code and never pickled.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 
 import numpy as np
 import spacy
-from spacy.attrs import IDX, LENGTH, SENT_START
+from spacy.attrs import IDX, IS_PUNCT, LENGTH, LIKE_NUM, ORTH, SENT_START
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
+from spacy.pipeline import Sentencizer
+from spacy.strings import get_string_id
 from spacy.tokens import Doc
 
+from rebound_nlp._kernel import sentence_starts
 from rebound_nlp.nlp.patterns import EMAIL_CUES, SENTENCE_CUE_PREFIX, SENTENCE_CUES
 from rebound_nlp.once import Once
 from rebound_nlp.text import MAX_CHARS, safe_text
@@ -38,10 +40,10 @@ Cue = tuple[str, int, int]
 #: A line shorter than this (a greeting, a sign-off, a signature line) ends
 #: where it breaks; longer lines may be hard-wrapped prose that goes on.
 SHORT_LINE = 50
-_BULLETS = frozenset({"-", "*", "•", "·", "\u2013", "o"})  # \u2013: en dash
-_NEWLINE = re.compile("\n")
-# SENT_START of a token that does not start a sentence (-1), as a uint64 array holds it.
-_NOT_START = np.uint64(2**64 - 1)
+_SENTENCE_ATTRS = [IDX, LENGTH, SENT_START, IS_PUNCT, LIKE_NUM, ORTH]
+# ORTH keys of the punctuation that ends a sentence for spaCy's sentencizer.
+_SENTENCE_ENDS = np.array(sorted({get_string_id(c) for c in Sentencizer.default_punct_chars}),
+                          dtype=np.uint64)
 
 
 def doc_text(doc: Doc) -> str:
@@ -52,47 +54,31 @@ def doc_text(doc: Doc) -> str:
     return str(text)
 
 
-def _breaks(doc: Doc, text: str, i: int, idx: list[int], length: list[int]) -> bool:
-    """Whether the line break in token ``i`` (or in the whitespace after it) ends a sentence."""
-    start, following = idx[i], idx[i + 1]
-    if text.count("\n", start, following) >= 2 or "\n\n" in text[start : following + 1]:
-        return True  # a blank line: a new paragraph
-    if text[following : following + length[i + 1]] in _BULLETS:
-        return True
-    if (i + 2 < len(idx) and text[idx[i + 2] : idx[i + 2] + length[i + 2]] in {".", ")"}
-            and doc[i + 1].like_num):
-        return True  # a numbered list: "2." or "2)"
-    # The text before the break: this token, or the one before if this is whitespace.
-    last = text[start : start + length[i]]
-    if i and last.isspace():
-        last = text[idx[i - 1] : idx[i - 1] + length[i - 1]]
-    if last[-1:] in {".", "!", "?", ":", ";"}:
-        return True
-    return start - (text.rfind("\n", 0, start) + 1) < SHORT_LINE
+def _set_sentence_starts(doc: Doc, ends: np.ndarray) -> Doc:
+    starts = sentence_starts(doc_text(doc), doc.to_array(_SENTENCE_ATTRS), SHORT_LINE, ends)
+    doc.from_array([SENT_START], starts)  # type: ignore[arg-type]  # uint64, as to_array gives
+    return doc
 
 
 @Language.component("rebound_line_breaks")
 def line_breaks(doc: Doc) -> Doc:
-    """Start a sentence at paragraph breaks, bullets and after short lines,
-    but let hard-wrapped prose run on across its line breaks.
+    """Start a sentence at paragraph breaks, bullets, numbered items and after
+    short lines or lines that end a clause (``.!?:;``), but let hard-wrapped
+    prose run on across its line breaks.
 
-    Works on the token arrays: spaCy Token objects cost more than the rules.
+    Decides only the token after each line break; a sentencizer (or
+    ``rebound_sentences``) decides the rest.
     """
-    text = doc_text(doc)
-    if "\n" not in text or len(doc) < 2:
+    if "\n" not in doc_text(doc) or len(doc) < 2:
         return doc
-    table = doc.to_array([IDX, LENGTH, SENT_START])
-    # The token after the one holding each line break (the last one starting
-    # at or before it); each once.
-    breaks = [m.start() for m in _NEWLINE.finditer(text)]
-    after = dict.fromkeys(np.searchsorted(table[:, 0], breaks, side="right").tolist())
-    idx, length = table[:, 0].tolist(), table[:, 1].tolist()
-    starts = table[:, 2]
-    for j in after:
-        if j < len(idx):
-            starts[j] = 1 if _breaks(doc, text, j - 1, idx, length) else _NOT_START
-    doc.from_array([SENT_START], starts)  # type: ignore[arg-type]  # uint64, as to_array gave
-    return doc
+    return _set_sentence_starts(doc, _SENTENCE_ENDS[:0])
+
+
+@Language.component("rebound_sentences")
+def sentences(doc: Doc) -> Doc:
+    """:func:`line_breaks`, then spaCy's sentencizer (default punctuation) on
+    every token left undecided, in one compiled pass over the token arrays."""
+    return _set_sentence_starts(doc, _SENTENCE_ENDS) if len(doc) else doc
 
 
 class CueMatcher:
@@ -126,8 +112,7 @@ def make_cue_matcher(nlp: Language, name: str) -> CueMatcher:
 
 def _build() -> Language:
     nlp = spacy.blank("en")
-    nlp.add_pipe("rebound_line_breaks")
-    nlp.add_pipe("sentencizer")
+    nlp.add_pipe("rebound_sentences")
     nlp.add_pipe("rebound_cues")
     return nlp
 
