@@ -1,5 +1,6 @@
 """Types of the compiled kernel (``_kernel.pyx``)."""
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -74,3 +75,6 @@ def pick_evidence(
 def sentence_starts(
     text: str, table: np.ndarray, short_line: int, punct_keys: np.ndarray
 ) -> np.ndarray: ...
+def batch_vocabulary(
+    keys: np.ndarray, known: dict[int, Any], new_entry: Callable[[int], Any]
+) -> tuple[np.ndarray, list[str], np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]: ...

@@ -626,3 +626,43 @@ cdef inline bint _among(uint64_t key, const uint64_t[::1] sorted_keys) noexcept:
         else:
             high = mid
     return low < sorted_keys.shape[0] and sorted_keys[low] == key
+
+
+def batch_vocabulary(const uint64_t[::1] keys, dict known, object new_entry):
+    """Number the distinct word keys of a batch in order of first sight.
+
+    ``known`` maps a key to its entry (text, starts with a letter or digit,
+    says thank you, is a negation, hash, length); a key it lacks gets
+    ``new_entry(key)``, and keeps it.  Returns ``(word_ids, texts, alnum,
+    thanks, negation, hashes, lengths)``: each word's number, and the entries
+    of the numbered words as columns.
+    """
+    cdef Py_ssize_t n = keys.shape[0], k, j
+    ids_arr = np.empty(n, dtype=np.int64)
+    cdef int64_t[::1] ids = ids_arr
+    cdef dict index = {}
+    cdef list entries = []
+    for k in range(n):
+        key = keys[k]
+        found = index.get(key)
+        if found is None:
+            found = index[key] = len(entries)
+            entry = known.get(key)
+            if entry is None:
+                entry = known[key] = new_entry(key)
+            entries.append(entry)
+        ids[k] = found
+    cdef Py_ssize_t m = len(entries)
+    texts = [None] * m
+    alnum_arr, thanks_arr, negation_arr = (np.empty(m, dtype=np.uint8) for _ in range(3))
+    hashes_arr = np.empty(m, dtype=np.uint64)
+    lengths_arr = np.empty(m, dtype=np.int64)
+    cdef unsigned char[::1] alnum = alnum_arr, thanks = thanks_arr, negation = negation_arr
+    cdef uint64_t[::1] hashes = hashes_arr
+    cdef int64_t[::1] lengths = lengths_arr
+    for j in range(m):
+        entry = entries[j]
+        texts[j] = entry[0]
+        alnum[j], thanks[j], negation[j] = entry[1], entry[2], entry[3]
+        hashes[j], lengths[j] = entry[4], entry[5]
+    return ids_arr, texts, alnum_arr, thanks_arr, negation_arr, hashes_arr, lengths_arr

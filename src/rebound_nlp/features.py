@@ -43,6 +43,7 @@ from spacy.tokens import Doc, Span
 
 from rebound_nlp._kernel import (
     HashColumns,
+    batch_vocabulary,
     feature_rows,
     group_words,
     hash_names,
@@ -174,16 +175,12 @@ class _Lexicon:
         return (text, text[:1].isalnum(), text in _THANKS, text in _NEGATIONS, hash_text(text),
                 len(text))
 
-    def lookup(self, keys: list[int], strings: Any) -> list[_Word]:
-        known = self._known
-        if len(known) > self.limit:
-            known.clear()
-        found = list(map(known.get, keys))
-        if None in found:
-            for k, (key, entry) in enumerate(zip(keys, found, strict=True)):
-                if entry is None:
-                    found[k] = known[key] = self._entry(key, strings)
-        return found  # type: ignore[return-value]
+    def read(self, keys: np.ndarray, strings: Any) -> tuple[Any, ...]:
+        """Number the distinct ``keys`` and give their entries as columns
+        (see :func:`~rebound_nlp._kernel.batch_vocabulary`)."""
+        if len(self._known) > self.limit:
+            self._known.clear()
+        return batch_vocabulary(keys, self._known, lambda key: self._entry(key, strings))
 
 
 _LEXICON = _Lexicon()
@@ -268,39 +265,32 @@ def read_docs(docs: Sequence[Doc]) -> DocBatch:
                             count=len(sizes) + 1)
     words, word_keys, sent_id, sent_starts = scan_words(
         table, doc_first, _KEEP_PUNCT_KEYS, _NUM_KEY, _EMAIL_KEY, _URL_KEY)
-    keys = word_keys.tolist()
-    vocab = list(dict.fromkeys(keys))
-    index = {key: k for k, key in enumerate(vocab)}
-    word_ids = np.fromiter(map(index.__getitem__, keys), dtype=np.int64, count=len(keys))
-    entries = _LEXICON.lookup(vocab, docs[0].vocab.strings)
-    vocab_texts, alnum, thanks, negation, hashes, lengths = (
-        list(column) for column in zip(*entries, strict=True)) if entries else ([],) * 6
+    word_ids, vocab_texts, alnum, thanks, negation, hashes, lengths = _LEXICON.read(
+        word_keys, docs[0].vocab.strings)
 
     # Cues in start order per Doc (stable: ties keep the matcher's order), as
     # their first and last tokens in the table.
-    labels: list[str] = []
-    bounds: list[int] = []
-    for offset, doc in zip(doc_first[:-1].tolist(), docs, strict=True):
-        for label, start, stop in sorted(doc._.get(CUE_EXTENSION) or [], key=itemgetter(1)):
-            labels.append(label)
-            bounds += (start + offset, stop + offset - 1)
-    cue_first, cue_last = np.array(bounds, dtype=np.int64).reshape(-1, 2).T.copy()
-    found = group_words(table, doc_first, words, word_ids, sent_id, sent_starts,
-                        np.array(alnum, dtype=np.uint8), np.array(negation, dtype=np.uint8),
-                        np.array(thanks, dtype=np.uint8), cue_first, cue_last, _NEGATION_WINDOW)
+    cues = [(offset, sorted(doc._.get(CUE_EXTENSION) or [], key=itemgetter(1)))
+            for offset, doc in zip(doc_first[:-1].tolist(), docs, strict=True)]
+    labels = [label for _, found in cues for label, _, _ in found]
+    cue_first = np.array([offset + start for offset, found in cues for _, start, _ in found],
+                         dtype=np.int64)
+    cue_last = np.array([offset + stop - 1 for offset, found in cues for _, _, stop in found],
+                        dtype=np.int64)
+    found = group_words(table, doc_first, words, word_ids, sent_id, sent_starts, alnum, negation,
+                        thanks, cue_first, cue_last, _NEGATION_WINDOW)
     cue_labels = [labels[k] + NEGATED if neg else labels[k]
                   for k, neg in zip(found["cues"].tolist(), found["negated"].tolist(),
                                     strict=True)]
     # The words of each Doc's first sentence (none if it has no sentence).
     doc_sents, sent_words = found["doc_sents"], found["sent_words"]
-    first_sents = doc_sents[:-1]
-    opening = sent_words[_pair(first_sents, np.minimum(first_sents + 1, doc_sents[1:]))]
-    greetings = [_greeting(texts[d], vocab_texts, found["word_ids"], found["word_chars"], a, b)
-                 for d, (a, b) in enumerate(zip(*opening.tolist(), strict=True))]
+    firsts, word_ptr = doc_sents.tolist(), sent_words.tolist()
+    greetings = [_greeting(texts[d], vocab_texts, found["word_ids"], found["word_chars"],
+                           word_ptr[first], word_ptr[min(first + 1, end)])
+                 for d, (first, end) in enumerate(itertools.pairwise(firsts))]
     return DocBatch(texts, doc_sents, found["sent_doc"], found["sent_tokens"],
                     found["sent_chars"], sent_words, found["word_sent"], found["word_ids"],
-                    found["word_chars"], vocab_texts,
-                    np.array(hashes, dtype=np.uint64), np.array(lengths, dtype=np.int64),
+                    found["word_chars"], vocab_texts, hashes, lengths,
                     found["sent_cues"], cue_labels, found["cue_chars"], greetings,
                     found["thanks"].tolist())
 
