@@ -8,7 +8,6 @@ is always built from code and never pickled.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from typing import Any
 
 import numpy as np
 import spacy
@@ -125,22 +124,29 @@ def get_nlp() -> Language:
     return _shared()
 
 
-def _tokenize(nlp: Language, text: str) -> Doc:
-    """Tokenise ``text``, keeping the text itself so that no component rebuilds it."""
+def _annotate(nlp: Language, text: str) -> Doc:
+    """Run the pipeline on ``text``, capped and made safe, keeping the text itself
+    so that no component rebuilds it.
+
+    The components are called in turn, as ``nlp(doc)`` does, without its
+    per-call overhead (a tenth of the time for a short email).
+    """
+    text = safe_text(text, MAX_CHARS)
     doc = nlp.make_doc(text)
     doc.user_data[_TEXT_KEY] = text
+    for _, component in nlp.pipeline:
+        doc = component(doc)
     return doc
 
 
-def make_doc(text: str, **kwargs: Any) -> Doc:
+def make_doc(text: str) -> Doc:
     """Run the pipeline on the first :data:`MAX_CHARS` characters of ``text``,
     made safe by :func:`~rebound_nlp.text.safe_text`."""
-    nlp = get_nlp()
-    return nlp(_tokenize(nlp, safe_text(text, MAX_CHARS)), **kwargs)
+    return _annotate(get_nlp(), text)
 
 
 def make_docs(texts: Iterable[str]) -> Iterator[Doc]:
     """Stream many texts through the pipeline, each capped and made safe like
     :func:`make_doc`."""
     nlp = get_nlp()
-    return nlp.pipe((_tokenize(nlp, safe_text(t, MAX_CHARS)) for t in texts), batch_size=64)
+    return (_annotate(nlp, text) for text in texts)
