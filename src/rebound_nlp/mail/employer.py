@@ -22,6 +22,7 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
 
 __all__ = ["company_of", "employer_key", "employer_of", "is_personal_address", "role_key",
            "role_of"]
@@ -59,6 +60,10 @@ _TEAM_WORDS = ("Talent Acquisition Team", "Talent Acquisition", "Talent Team",
                "Recruiting Team", "Recruitment Team", "Hiring Team", "People Team", "HR Team",
                "Careers Team", "Talent", "Recruiting", "Recruitment", "Careers", "Hiring",
                "People", "HR", "Jobs", "Team")
+# Team words at the end of a name, one space before each, as many as there are.
+_TEAM_SUFFIX = re.compile("(?: (?:" + "|".join(map(re.escape, _TEAM_WORDS)) + "))+$")
+_VIA = re.compile(r"\s+via\s+", re.I)
+_THE = re.compile(r"^\s*The\s+")
 
 _CAP = "A-ZÀ-ÖØ-Þ"
 _WORD = rf"[{_CAP}0-9][\w'\u2019&+-]*(?:\.[\w]+)*"
@@ -81,11 +86,12 @@ _EMPLOYER_PHRASES = [re.compile(p) for p in (
     rf"(?i:(?=[ijwob]))\b(?i:interest in|interest in joining|interest in working (?:at|for|with)|"
     rf"join|joining|welcome to|on behalf of|offer from|behalf of) ({_RUN})",
 )]
-_SIGNATURE_LINES = [re.compile(p) for p in (
-    rf"^(?:The )?({_RUN}?) (?:Talent Acquisition|Talent|Recruiting|Recruitment|Hiring|People|"
-    rf"HR|Careers|Human Resources)(?: Team| Partner| Lead)?\.?$",
-    rf"^(?:[{_CAP}][\w ]{{0,40}}), ({_RUN})$",  # "Talent Lead, Pebble & Vine Retail"
-    rf"^(?:[{_CAP}][\w ]{{0,40}}) [·|] ({_RUN})$",  # "Zoë Marchetti · Copperleaf Insurance"
+# Each with what a line must hold for it to match: a cheap test first.
+_SIGNATURE_LINES = [(needs, re.compile(p)) for needs, p in (
+    ((), rf"^(?:The )?({_RUN}?) (?:Talent Acquisition|Talent|Recruiting|Recruitment|Hiring|"
+             rf"People|HR|Careers|Human Resources)(?: Team| Partner| Lead)?\.?$"),
+    ((", ",), rf"^(?:[{_CAP}][\w ]{{0,40}}), ({_RUN})$"),  # "Talent Lead, Pebble & Vine Retail"
+    ((" · ", " | "), rf"^(?:[{_CAP}][\w ]{{0,40}}) [·|] ({_RUN})$"),  # "Zoë Marchetti · Copperleaf"
 )]
 _NOT_EMPLOYER = frozenset((
     "the", "a", "an", "our", "your", "we", "i", "you", "us", "this", "that", "dear", "hi",
@@ -114,6 +120,7 @@ _ROLE_STOP = frozenset((
     "fwd", "fw", "update", "outcome", "invitation", "offer", "regarding", "about", "status",
 ))
 _ROLE_CONNECTORS = frozenset(("of", "and", "&", "/", "-"))
+_ROLE_EDGE_JUNK = _ROLE_CONNECTORS | _ROLE_STOP  # never the first or last word of a role
 _STRONG_NOUNS = "role|position|vacancy|opening|post|job|opportunity|internship"
 _WEAK_NOUNS = "offer|application|interview|interviews|assessment|test|task|challenge|process"
 _STRONG_NOUN_SET = frozenset(_STRONG_NOUNS.split("|"))
@@ -135,6 +142,7 @@ _FOLD = str.maketrans({"ø": "o", "Ø": "O", "æ": "ae", "Æ": "AE", "ß": "ss",
 _NOT_ALNUM = re.compile(r"[^a-z0-9]+")
 
 
+@lru_cache(maxsize=8192)
 def _fold(text: str) -> str:
     """Lower-case ASCII letters and digits only: 'Søndergaard & Høj' -> 'sondergaardhoj'."""
     return _NOT_ALNUM.sub("", unicodedata.normalize("NFKD", text.translate(_FOLD)).lower())
@@ -194,15 +202,9 @@ def _split_domain(core: str) -> str:
 
 def _clean_name(name: str) -> str:
     """A display name or signature line without team words, 'via …' and legal suffixes."""
-    name = re.split(r"\s+via\s+", name, maxsplit=1, flags=re.I)[0]
-    name = re.sub(r"^\s*The\s+", "", name)
-    changed = True
-    while changed:
-        changed = False
-        for word in _TEAM_WORDS:
-            if name.endswith(" " + word):
-                name = name[: -len(word) - 1]
-                changed = True
+    name = _VIA.split(name, maxsplit=1)[0]
+    name = _THE.sub("", name)
+    name = _TEAM_SUFFIX.sub("", name)
     name = _LEGAL.sub("", name)
     return " ".join(name.replace(" at ", " ").split()).strip(" -|,.:;")
 
@@ -260,6 +262,7 @@ def _head_and_tail(body: str, limit: int = 6000) -> str:
     return body if len(body) <= limit else body[: limit - 1500] + "\n" + body[-1500:]
 
 
+@lru_cache(maxsize=4)  # employer_of() and role_of() of one message collapse the same body
 def _collapse(text: str) -> str:
     return " ".join(text.split())
 
@@ -280,10 +283,11 @@ def _text_candidates(subject: str, body: str) -> Counter[str]:
             name = _clean_name(phrase)
             if _plausible(name):
                 votes[name] += 2
-    for line in body.split("\n")[-15:] + body.split("\n")[:3]:
+    lines = body.split("\n")
+    for line in lines[-15:] + lines[:3]:
         line = line.strip()
-        for pattern in _SIGNATURE_LINES:
-            hit = pattern.match(line)
+        for needs, pattern in _SIGNATURE_LINES:
+            hit = (not needs or any(n in line for n in needs)) and pattern.match(line)
             if hit:
                 name = _clean_name(hit.group(1))
                 if _plausible(name):
@@ -441,9 +445,9 @@ def _role_words(words: list[str], strong: bool, from_end: bool) -> str:
             break
     if from_end:
         picked.reverse()
-    while picked and picked[0].lower() in _ROLE_CONNECTORS | _ROLE_STOP:
+    while picked and picked[0].lower() in _ROLE_EDGE_JUNK:
         picked.pop(0)
-    while picked and picked[-1].lower() in _ROLE_CONNECTORS | _ROLE_STOP:
+    while picked and picked[-1].lower() in _ROLE_EDGE_JUNK:
         picked.pop()
     if not picked or len(picked) > 6:
         return ""
