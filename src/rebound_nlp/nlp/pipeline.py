@@ -2,7 +2,10 @@
 
 No statistical spaCy model is used (none can be downloaded here); everything
 beyond tokenisation is rules of ours.  The :class:`~spacy.language.Language`
-is always built from code and never pickled.
+is always built from code and never pickled.  Its vocabulary gives new words
+only the lexical attributes rebound_nlp reads (norm, space, punctuation,
+number, URL, e-mail): the Docs of :func:`make_doc` leave the others (shape,
+``is_alpha``, ...) unset.
 """
 
 from __future__ import annotations
@@ -11,7 +14,18 @@ from collections.abc import Iterable, Iterator
 
 import numpy as np
 import spacy
-from spacy.attrs import IDX, IS_PUNCT, LENGTH, LIKE_NUM, ORTH, SENT_START
+from spacy.attrs import (
+    IDX,
+    IS_PUNCT,
+    IS_SPACE,
+    LENGTH,
+    LIKE_EMAIL,
+    LIKE_NUM,
+    LIKE_URL,
+    NORM,
+    ORTH,
+    SENT_START,
+)
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.pipeline import Sentencizer
@@ -40,6 +54,8 @@ Cue = tuple[str, int, int]
 #: where it breaks; longer lines may be hard-wrapped prose that goes on.
 SHORT_LINE = 50
 _SENTENCE_ATTRS = [IDX, LENGTH, SENT_START, IS_PUNCT, LIKE_NUM, ORTH]
+# Every attribute of a word (a lexeme) that the components and the features read.
+_LEXEME_ATTRS = frozenset({NORM, IS_SPACE, IS_PUNCT, LIKE_NUM, LIKE_URL, LIKE_EMAIL})
 # ORTH keys of the punctuation that ends a sentence for spaCy's sentencizer.
 _SENTENCE_ENDS = np.array(sorted({get_string_id(c) for c in Sentencizer.default_punct_chars}),
                           dtype=np.uint64)
@@ -111,6 +127,13 @@ def make_cue_matcher(nlp: Language, name: str) -> CueMatcher:
 
 def _build() -> Language:
     nlp = spacy.blank("en")
+    # A word the vocabulary has not met gets only the attributes rebound_nlp
+    # reads; spaCy's twenty others (shape, prefix, is_title, ...) cost most of
+    # the tokeniser's time on new words.
+    # (spaCy's type stubs omit Vocab.lex_attr_getters.)
+    getters = nlp.vocab.lex_attr_getters  # type: ignore[attr-defined]
+    nlp.vocab.lex_attr_getters = {  # type: ignore[attr-defined]
+        attr: get for attr, get in getters.items() if attr in _LEXEME_ATTRS}
     nlp.add_pipe("rebound_sentences")
     nlp.add_pipe("rebound_cues")
     return nlp
