@@ -12,7 +12,7 @@ import importlib.resources
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 __all__ = [
@@ -122,14 +122,24 @@ def strategy_table() -> tuple[dict[str, Any], ...]:
     return table
 
 
-@cache
-def _rules_by_weight() -> tuple[tuple[dict[str, Any], list[tuple[float, str, Any]]], ...]:
-    """Each strategy with its signal rules (weight, signal, rule), heaviest first
-    (equal weights in table order)."""
-    return tuple(
-        (row, sorted(((rule["weight"], name, rule)
-                      for name, rule in row.get("signals", {}).items()), key=lambda item: -item[0]))
-        for row in strategy_table())
+_Ranked = tuple[dict[str, Any], float, list[tuple[str, Any]], tuple[str, ...]]
+
+
+@lru_cache(maxsize=1024)
+def _ranking(present: frozenset[str]) -> tuple[_Ranked, ...]:
+    """Each strategy with its score and its signal rules (name, rule) present,
+    heaviest first, and the actions they add, for the signals ``present``: most
+    relevant first (equal scores in table order)."""
+    ranked = []
+    for row in strategy_table():
+        signals = row.get("signals", {})
+        rules = sorted(((rule["weight"], name, rule) for name, rule in signals.items()
+                        if name in present), key=lambda item: -item[0])
+        score = float(row["base"] + sum(w for w, _, _ in rules))
+        actions = tuple(rule["action"] for _, _, rule in rules if "action" in rule)
+        ranked.append((row, score, [(name, rule) for _, name, rule in rules], actions))
+    ranked.sort(key=lambda item: (-item[1], item[0]["number"]))
+    return tuple(ranked)
 
 
 def _clip(text: str, limit: int = 140) -> str:
@@ -143,18 +153,15 @@ def rank_strategies(signals: Mapping[str, str]) -> tuple[StrategyAdvice, ...]:
     ``signals`` maps each signal present to its detail: this email's own words
     for it (or ``""``).  Signals not in the mapping are absent.
     """
-    ranked = []
-    for row, rules in _rules_by_weight():
-        present = [item for item in rules if item[1] in signals]
-        score = row["base"] + sum(w for w, _, _ in present)
-        reasons = [rule["why"].format(detail=_clip(signals[name])) for _, name, rule in present]
+    details = {name: _clip(detail) for name, detail in signals.items()}
+    out = []
+    for row, score, rules, actions in _ranking(frozenset(signals)):
+        reasons = [rule["why"].format(detail=details[name]) for name, rule in rules]
         why = ("Relevant because " + "; ".join(reasons) + ".") if reasons else (
             "No specific signal in this email; it applies to any rejection.")
-        actions = tuple(rule["action"] for _, _, rule in present if "action" in rule)
-        ranked.append(StrategyAdvice(row["number"], row["title"], float(score), why,
-                                     actions + tuple(row["actions"])))
-    ranked.sort(key=lambda s: (-s.score, s.number))
-    return tuple(ranked)
+        out.append(StrategyAdvice(row["number"], row["title"], score, why,
+                                  actions + tuple(row["actions"])))
+    return tuple(out)
 
 
 def rank_with_history(signals: Mapping[str, str], history: History) -> tuple[StrategyAdvice, ...]:
