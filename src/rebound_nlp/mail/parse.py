@@ -105,11 +105,13 @@ def _header(msg: Message, name: str) -> str:
         except Exception:
             return ""
     text = text[:_MAX_RAW_HEADER]
-    # Undeclared 8-bit bytes arrive as surrogates: decode them like a body.
-    try:
-        text = decode_bytes(text.encode("utf-8", "surrogateescape"), None)
-    except UnicodeEncodeError:  # surrogates that stand for no byte
-        text = safe_text(text)
+    # Undeclared 8-bit bytes arrive as surrogates: decode them like a body
+    # (ASCII, the usual case, has none and would come back unchanged).
+    if not text.isascii():
+        try:
+            text = decode_bytes(text.encode("utf-8", "surrogateescape"), None)
+        except UnicodeEncodeError:  # surrogates that stand for no byte
+            text = safe_text(text)
     return " ".join(text.split())[:MAX_HEADER_CHARS]
 
 
