@@ -142,7 +142,6 @@ _FOLD = str.maketrans({"ø": "o", "Ø": "O", "æ": "ae", "Æ": "AE", "ß": "ss",
 _NOT_ALNUM = re.compile(r"[^a-z0-9]+")
 
 
-@lru_cache(maxsize=8192)
 def _fold(text: str) -> str:
     """Lower-case ASCII letters and digits only: 'Søndergaard & Høj' -> 'sondergaardhoj'."""
     return _NOT_ALNUM.sub("", unicodedata.normalize("NFKD", text.translate(_FOLD)).lower())
