@@ -12,7 +12,7 @@ import numpy as np
 
 from libc.math cimport exp, log, sqrt
 from cpython.unicode cimport Py_UNICODE_ISSPACE
-from libc.stdint cimport int64_t, uint64_t
+from libc.stdint cimport int32_t, int64_t, uint64_t
 
 # Spreads the bits of a key over a table slot (the odd constant of splitmix64).
 cdef uint64_t _SPREAD = 0xBF58476D1CE4E5B9ULL
@@ -64,19 +64,22 @@ cdef class HashColumns:
     """
 
     cdef uint64_t[::1] _keys
-    cdef int64_t[::1] _cols
+    cdef int32_t[::1] _cols
     cdef int _shift
     cdef uint64_t _mask
 
     def __init__(self, const uint64_t[::1] hashes):
         cdef Py_ssize_t n = hashes.shape[0], j
+        if n >= 2**31:
+            raise ValueError(f"{n} columns: at most 2**31 - 1 fit")
+        # At least a third of the slots stay free: probes stay short.
         cdef int bits = 4
-        while (1 << bits) < 2 * n:
+        while (1 << bits) < n + n // 2:
             bits += 1
         self._shift = 64 - bits
         self._mask = (1 << bits) - 1
         self._keys = np.zeros(1 << bits, dtype=np.uint64)
-        self._cols = np.full(1 << bits, -1, dtype=np.int64)
+        self._cols = np.full(1 << bits, -1, dtype=np.int32)
         cdef uint64_t slot
         for j in range(n):
             slot = (hashes[j] * _SPREAD) >> self._shift

@@ -79,7 +79,9 @@ class Analyzer:
         self.model = resolve_model(model, trusted=trusted)
         self.points = points or self.model.operating_points
         self.batch_size = batch_size
-        get_nlp()  # built now: worker processes forked later inherit it
+        # Built now: worker processes forked later inherit them.
+        get_nlp()
+        self.model.prepare()
 
     def __call__(self, body: str, subject: str = "") -> Advice:
         """The :class:`~rebound_nlp.Advice` for one email."""

@@ -239,6 +239,11 @@ class Model:
             out += self._predict_chunk(docs[at:at + _CHUNK], subjects[at:at + _CHUNK], points)
         return out
 
+    def prepare(self) -> None:
+        """Build what prediction needs (stacked weights, feature indexes) now, not
+        on first use: worker processes forked later then share it."""
+        _ = self._email_index, self._sentence_index  # cached on first access
+
     @cached_property
     def _email_index(self) -> FeatureIndex:
         return FeatureIndex(self._email_layer.joined_names)
