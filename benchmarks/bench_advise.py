@@ -7,7 +7,7 @@ hundred texts and is then timed on the same first-sight texts: the floor
 of several runs, interleaved; cold start compares a fresh ``advise()`` with a
 fresh ``import spacy; spacy.blank("en")``.
 
-Usage: python benchmarks/bench_advise.py [--n 1000] [--runs 3] [--cold-runs 5]
+Usage: python benchmarks/bench_advise.py [--n 1000] [--runs 5] [--cold-runs 5]
 """
 
 from __future__ import annotations
@@ -75,7 +75,7 @@ def child(what: str, n: int) -> dict[str, object]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--n", type=int, default=1000, help="first-sight emails to time")
-    parser.add_argument("--runs", type=int, default=3, help="fresh processes per figure")
+    parser.add_argument("--runs", type=int, default=5, help="fresh processes per figure")
     parser.add_argument("--cold-runs", type=int, default=5, help="cold starts of each kind")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()

@@ -151,3 +151,14 @@ def test_mailbox_dates_fit_the_table_exactly_as_pandas_says(
     got, note = _timestamp(value)
     assert got == expected
     assert ("outside the years" in note) == (expected is None)
+
+
+def test_sentence_kernel_refuses_a_text_shorter_than_the_tokens() -> None:
+    from rebound_nlp._kernel import sentence_starts
+    from rebound_nlp.nlp.pipeline import _SENTENCE_ATTRS, _SENTENCE_ENDS, SHORT_LINE
+
+    table = make_doc("Thank you.\nBest wishes").to_array(_SENTENCE_ATTRS)
+    with pytest.raises(ValueError, match="not the Doc's text"):
+        sentence_starts("Thank you.", table, SHORT_LINE, _SENTENCE_ENDS)
+    assert len(sentence_starts("Thank you.\nBest wishes", table, SHORT_LINE,
+                               _SENTENCE_ENDS)) == len(table)

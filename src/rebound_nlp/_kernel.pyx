@@ -1,17 +1,20 @@
 # cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True
-"""Compiled loops of prediction: reading token arrays, feature columns, the linear heads.
+"""Compiled loops of analysis: sentence starts, reading token arrays, feature
+names and columns, the linear heads and their evidence.
 
-Per email, these loops run over a few hundred words; written with NumPy they
-were a few hundred small array calls, which cost more than the work.  Their
-callers (:func:`rebound_nlp.features.read_docs`,
+Per email, these loops run over a few hundred tokens; written with NumPy they
+were a few hundred small array calls, which cost more than the work.  Each
+function names the caller that says what it means (the pipeline's sentence
+components, :func:`rebound_nlp.features.read_docs`,
 :class:`rebound_nlp.features.FeatureIndex`,
-:class:`rebound_nlp.linear.LinearLayer`) say what they mean.
+:class:`rebound_nlp.linear.LinearLayer`, :class:`rebound_nlp.classify.Model`).
+Bounds are not checked: the callers pass arrays that agree with each other.
 """
 
 import numpy as np
 
-from libc.math cimport exp, log, sqrt
 from cpython.unicode cimport Py_UNICODE_ISSPACE
+from libc.math cimport exp, log, sqrt
 from libc.stdint cimport int32_t, int64_t, uint64_t
 
 # Spreads the bits of a key over a table slot (the odd constant of splitmix64).
@@ -74,12 +77,12 @@ cdef class HashColumns:
             raise ValueError(f"{n} columns: at most 2**31 - 1 fit")
         # At least a third of the slots stay free: probes stay short.
         cdef int bits = 4
-        while (1 << bits) < n + n // 2:
+        while (<Py_ssize_t>1 << bits) < n + n // 2:
             bits += 1
         self._shift = 64 - bits
-        self._mask = (1 << bits) - 1
-        self._keys = np.zeros(1 << bits, dtype=np.uint64)
-        self._cols = np.full(1 << bits, -1, dtype=np.int32)
+        self._mask = (<uint64_t>1 << bits) - 1
+        self._keys = np.zeros(<Py_ssize_t>1 << bits, dtype=np.uint64)
+        self._cols = np.full(<Py_ssize_t>1 << bits, -1, dtype=np.int32)
         cdef uint64_t slot
         for j in range(n):
             slot = (hashes[j] * _SPREAD) >> self._shift
@@ -133,9 +136,9 @@ def feature_rows(
     sentence's words and then their pairs of neighbours, then its tail
     features.  Head and tail features are named (see
     :class:`rebound_nlp.features.Named`) and found in ``named``; words and
-    pairs are found by hash in ``table``.  Each row lists the columns it meets in order of first meeting,
-    with their counts and the span of the first meeting.  Returns
-    ``(indptr, cols, counts, spans)``.
+    pairs are found by hash in ``table``.  Each row lists the columns it
+    meets in order of first meeting, with their counts and the span of the
+    first meeting.  Returns ``(indptr, cols, counts, spans)``.
     """
     cdef Py_ssize_t n = sents.shape[1], n_vocab = vocab_hashes.shape[0]
     cdef Py_ssize_t i, s, k, w, x, y, total = 0, longest = 0, size
@@ -581,6 +584,8 @@ def sentence_starts(str text, const uint64_t[:, :] table, Py_ssize_t short_line,
     one of them.
     """
     cdef Py_ssize_t n = table.shape[0], i, k, start
+    if n and table[n - 1, _S_IDX] + table[n - 1, _S_LENGTH] > <uint64_t>len(text):
+        raise ValueError("the text is shorter than the Doc's tokens: not the Doc's text")
     out = np.empty(n, dtype=np.uint64)
     cdef uint64_t[::1] starts = out
     for i in range(n):
