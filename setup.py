@@ -3,9 +3,6 @@
 from Cython.Build import cythonize
 from setuptools import Extension, setup
 
-setup(
-    ext_modules=cythonize(
-        [Extension("rebound_nlp._kernel", ["src/rebound_nlp/_kernel.pyx"], extra_compile_args=["-O3"])],
-        compiler_directives={"language_level": "3"},
-    )
-)
+kernel = Extension("rebound_nlp._kernel", ["src/rebound_nlp/_kernel.pyx"],
+                   extra_compile_args=["-O3"])
+setup(ext_modules=cythonize([kernel]))

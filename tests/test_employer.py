@@ -155,3 +155,22 @@ def test_first_letter_look_aheads_change_no_match(text: str) -> None:
         plain = re.compile(fast.pattern.removeprefix(look_ahead), fast.flags)
         assert ([(m.span(), m.groups()) for m in fast.finditer(text)]
                 == [(m.span(), m.groups()) for m in plain.finditer(text)])
+
+
+def _strip_team_words(name: str) -> str:
+    """Team words stripped from the end one at a time, as long as one ends the name."""
+    changed = True
+    while changed:
+        changed = False
+        for word in employer._TEAM_WORDS:
+            if name.endswith(" " + word):
+                name, changed = name[: -len(word) - 1], True
+    return name
+
+
+@given(st.lists(st.sampled_from(["Orrin", "Systems", "Talent", "Acquisition", "Team", "HR",
+                                 "People", "Careers", "Jobs", "Hiring", "Recruiting", "the",
+                                 "", " "]), max_size=8))
+def test_team_words_are_stripped_as_one_at_a_time(words: list[str]) -> None:
+    name = " ".join(words)
+    assert employer._TEAM_SUFFIX.sub("", name) == _strip_team_words(name)

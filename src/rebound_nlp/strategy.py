@@ -122,7 +122,7 @@ def strategy_table() -> tuple[dict[str, Any], ...]:
     return table
 
 
-_Ranked = tuple[dict[str, Any], float, list[tuple[str, Any]], tuple[str, ...]]
+_Ranked = tuple[dict[str, Any], float, tuple[tuple[str, Any], ...], tuple[str, ...]]
 
 
 @lru_cache(maxsize=1024)
@@ -137,7 +137,7 @@ def _ranking(present: frozenset[str]) -> tuple[_Ranked, ...]:
                         if name in present), key=lambda item: -item[0])
         score = float(row["base"] + sum(w for w, _, _ in rules))
         actions = tuple(rule["action"] for _, _, rule in rules if "action" in rule)
-        ranked.append((row, score, [(name, rule) for _, name, rule in rules], actions))
+        ranked.append((row, score, tuple((name, rule) for _, name, rule in rules), actions))
     ranked.sort(key=lambda item: (-item[1], item[0]["number"]))
     return tuple(ranked)
 

@@ -56,9 +56,11 @@ SHORT_LINE = 50
 _SENTENCE_ATTRS = [IDX, LENGTH, SENT_START, IS_PUNCT, LIKE_NUM, ORTH]
 # Every attribute of a word (a lexeme) that the components and the features read.
 _LEXEME_ATTRS = frozenset({NORM, IS_SPACE, IS_PUNCT, LIKE_NUM, LIKE_URL, LIKE_EMAIL})
-# ORTH keys of the punctuation that ends a sentence for spaCy's sentencizer.
+# ORTH keys of the punctuation that ends a sentence for spaCy's sentencizer
+# (none: line breaks alone).
 _SENTENCE_ENDS = np.array(sorted({get_string_id(c) for c in Sentencizer.default_punct_chars}),
                           dtype=np.uint64)
+_NO_ENDS = np.zeros(0, dtype=np.uint64)
 
 
 def doc_text(doc: Doc) -> str:
@@ -86,7 +88,7 @@ def line_breaks(doc: Doc) -> Doc:
     """
     if "\n" not in doc_text(doc) or len(doc) < 2:
         return doc
-    return _set_sentence_starts(doc, _SENTENCE_ENDS[:0])
+    return _set_sentence_starts(doc, _NO_ENDS)
 
 
 @Language.component("rebound_sentences")
