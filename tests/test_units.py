@@ -13,7 +13,6 @@ from rebound_nlp.batch import _timestamp
 from rebound_nlp.decisions import OperatingPoints, decide_kind
 from rebound_nlp.errors import ModelError
 from rebound_nlp.features import (
-    _BASE,
     FeatureIndex,
     JoinedNames,
     job_evidence,
@@ -108,7 +107,9 @@ def test_general_mail_sources_match_by_name_or_group() -> None:
 
 def _reference_hash(text: str) -> int:
     """The polynomial hash the kernel computes, written out: sum of ord(c) * base ** j."""
-    return sum(ord(c) * pow(_BASE, j, 1 << 64) for j, c in enumerate(text)) % (1 << 64)
+    from rebound_nlp._kernel import HASH_BASE
+
+    return sum(ord(c) * pow(HASH_BASE, j, 1 << 64) for j, c in enumerate(text)) % (1 << 64)
 
 
 @given(st.text(max_size=40))
@@ -162,3 +163,4 @@ def test_sentence_kernel_refuses_a_text_shorter_than_the_tokens() -> None:
         sentence_starts("Thank you.", table, SHORT_LINE, _SENTENCE_ENDS)
     assert len(sentence_starts("Thank you.\nBest wishes", table, SHORT_LINE,
                                _SENTENCE_ENDS)) == len(table)
+

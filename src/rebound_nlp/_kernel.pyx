@@ -24,36 +24,36 @@ cdef uint64_t _SPREAD = 0xBF58476D1CE4E5B9ULL
 # The base of the polynomial hash of feature names (odd, so that every power
 # of it is a distinct unit mod 2**64).
 cdef uint64_t BASE = 0x9E3779B97F4A7C15ULL
+HASH_BASE = BASE
+
+
+cdef inline uint64_t _poly_hash(str text, Py_ssize_t start, Py_ssize_t end):
+    """The polynomial hash of ``text[start:end]`` (Horner's rule from its end)."""
+    cdef uint64_t h = 0
+    cdef Py_ssize_t j
+    cdef Py_UCS4 c
+    for j in range(end - 1, start - 1, -1):
+        c = text[j]
+        h = h * BASE + <uint64_t>c
+    return h
 
 
 def hash_text(str text):
     """The polynomial hash of ``text``: the sum of ``ord(text[j]) * BASE ** j`` mod 2**64."""
-    cdef uint64_t h = 0
-    cdef Py_ssize_t j
-    cdef Py_UCS4 c
-    for j in range(len(text) - 1, -1, -1):
-        c = text[j]
-        h = h * BASE + <uint64_t>c
-    return h
+    return _poly_hash(text, 0, len(text))
 
 
 def hash_names(str text, const int64_t[::1] ends):
     """The :func:`hash_text` of each name of a joined text (name ``j`` ends at
     ``ends[j]`` and starts where name ``j - 1`` ends), and whether each names a
     word (``w:...``) or a word pair (``b:...``)."""
-    cdef Py_ssize_t n = ends.shape[0], j, i, start = 0
+    cdef Py_ssize_t n = ends.shape[0], j, start = 0
     hashes_arr = np.empty(n, dtype=np.uint64)
     words_arr = np.zeros(n, dtype=bool)
     cdef uint64_t[::1] hashes = hashes_arr
     cdef unsigned char[::1] words = words_arr.view(np.uint8)
-    cdef uint64_t h
-    cdef Py_UCS4 c
     for j in range(n):
-        h = 0
-        for i in range(ends[j] - 1, start - 1, -1):
-            c = text[i]
-            h = h * BASE + <uint64_t>c
-        hashes[j] = h
+        hashes[j] = _poly_hash(text, start, ends[j])
         words[j] = (ends[j] - start >= 2 and text[start + 1] == ":"
                     and (text[start] == "w" or text[start] == "b"))
         start = ends[j]
@@ -227,6 +227,13 @@ cdef inline Py_ssize_t _meet(
 
 # -- reading Docs (see rebound_nlp.features.read_docs) ----------------------------------------
 
+cdef inline void _running_total(int64_t[::1] ptr) noexcept:
+    """Counts per group (in ``ptr[1:]``) into an index pointer, in place."""
+    cdef Py_ssize_t k
+    for k in range(ptr.shape[0] - 1):
+        ptr[k + 1] += ptr[k]
+
+
 # Columns of the token table that read_docs() asks spaCy for.
 cdef enum:
     _IDX, _LENGTH, _NORM, _SPACE, _PUNCT, _NUM, _URL, _EMAIL, _SENT_START
@@ -320,8 +327,7 @@ def group_words(
             counted[sent_id[words[k]]] = 1
         if vocab_negation[word_ids[k]]:
             negations[words[k] + 1] = 1
-    for t in range(n):  # negations[t]: negation words before token t
-        negations[t + 1] += negations[t]
+    _running_total(negations)  # negations[t]: negation words before token t
     for s in range(n_sents):
         renumber[s] = n_kept
         n_kept += counted[s]
@@ -346,8 +352,7 @@ def group_words(
         sent_tokens[0, k], sent_tokens[1, k] = first - doc_first[d], end - doc_first[d]
         sent_chars[0, k] = table[first, _IDX]
         sent_chars[1, k] = table[end - 1, _IDX] + table[end - 1, _LENGTH]
-    for d in range(n_docs):
-        doc_sents[d + 1] += doc_sents[d]
+    _running_total(doc_sents)
 
     for k in range(n_words):
         m += counted[sent_id[words[k]]]
@@ -373,8 +378,7 @@ def group_words(
         if vocab_thanks[word_ids[k]]:
             thanks[sent_doc[renumber[s]]] = 1
         m += 1
-    for s in range(n_kept):
-        sent_words[s + 1] += sent_words[s]
+    _running_total(sent_words)
 
     cues_arr = np.empty(cue_first.shape[0], dtype=np.int64)
     negated_arr = np.zeros(cue_first.shape[0], dtype=bool)
@@ -395,8 +399,7 @@ def group_words(
         cue_chars[1, n_cues] = table[last, _IDX] + table[last, _LENGTH]
         sent_cues[renumber[s] + 1] += 1
         n_cues += 1
-    for s in range(n_kept):
-        sent_cues[s + 1] += sent_cues[s]
+    _running_total(sent_cues)
     return {
         "doc_sents": doc_sents_arr, "sent_doc": sent_doc_arr, "sent_tokens": sent_tokens_arr,
         "sent_chars": sent_chars_arr, "sent_words": sent_words_arr, "word_sent": word_sent_arr,

@@ -42,6 +42,7 @@ from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span
 
 from rebound_nlp._kernel import (
+    HASH_BASE,
     HashColumns,
     batch_vocabulary,
     feature_rows,
@@ -141,14 +142,12 @@ def feature_names(features: FeatureSet) -> list[str]:
 
 # -- what the features need from Docs ---------------------------------------------------------
 
-_BASE = 0x9E3779B97F4A7C15  # the base of hash_text (see rebound_nlp._kernel)
-
-
 def _powers(n: int) -> np.ndarray:
-    """``_BASE ** j`` mod 2**64 for ``j < n``."""
+    """``HASH_BASE ** j`` mod 2**64 for ``j < n``: what :func:`hash_text` weighs the
+    ``j``-th character with."""
     out = np.empty(n, dtype=np.uint64)
     out[0] = 1
-    out[1:] = _BASE
+    out[1:] = HASH_BASE
     return np.cumprod(out, out=out)
 
 
