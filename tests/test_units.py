@@ -164,3 +164,15 @@ def test_sentence_kernel_refuses_a_text_shorter_than_the_tokens() -> None:
     assert len(sentence_starts("Thank you.\nBest wishes", table, SHORT_LINE,
                                _SENTENCE_ENDS)) == len(table)
 
+
+def test_the_pipeline_computes_every_lexical_attribute_read() -> None:
+    """New words get only the lexical attributes the pipeline lists: every one the
+    features and the sentence component read must be among them."""
+    import spacy
+
+    from rebound_nlp.features import _ATTRS
+    from rebound_nlp.nlp.pipeline import _LEXEME_ATTRS, _SENTENCE_ATTRS
+
+    lexical = set(spacy.blank("en").vocab.lex_attr_getters)
+    assert (set(_ATTRS) | set(_SENTENCE_ATTRS)) & lexical <= _LEXEME_ATTRS
+    assert _LEXEME_ATTRS.issubset(lexical)
