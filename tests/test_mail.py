@@ -1015,6 +1015,33 @@ def test_write_table_jsonl_keeps_full_precision(tmp_path: Path,
     assert list(back["rejection_probability"]) == list(sample_table["rejection_probability"])
 
 
+def test_write_table_csv_is_what_pandas_writes(tmp_path: Path, mixed_table: pd.DataFrame
+                                               ) -> None:
+    """CSV is written without pandas, but as its to_csv writes the table (lists as JSON)."""
+    table = mixed_table.copy()
+    table.loc[0, "subject"] = 'They said "no",\nthen\r\nwrote again; ünïcode'
+    table.loc[1, "role"] = None
+    path = tmp_path / "table.csv"
+    write_table(table, path)
+    for col in ("feedback", "reasons", "strategies"):
+        table[col] = [json.dumps(v) for v in table[col]]
+    assert path.read_bytes().decode("utf-8") == table.to_csv(index=False)
+
+
+def test_write_table_jsonl_is_strict_json(tmp_path: Path, mixed_table: pd.DataFrame) -> None:
+    """Missing values (an unanalysed message's probability, an undated date) are null, not
+    NaN, which JSON does not have."""
+    path = tmp_path / "table.jsonl"
+    write_table(mixed_table, path)
+
+    def refuse(name: str) -> None:
+        raise ValueError(f"{name} is not JSON")
+
+    rows = [json.loads(line, parse_constant=refuse) for line in path.read_text().splitlines()]
+    assert sum(r["rejection_probability"] is None for r in rows) == 1
+    assert sum(r["date"] is None for r in rows) == 2
+
+
 def test_write_table_rejects_unknown_suffix(tmp_path: Path, sample_table: pd.DataFrame) -> None:
     with pytest.raises(ValueError, match=r"\.xlsx"):
         write_table(sample_table, tmp_path / "table.xlsx")

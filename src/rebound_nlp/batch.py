@@ -483,10 +483,10 @@ def analyse_mailbox_to(path: str | os.PathLike[str], output: str | os.PathLike[s
             if fields["is_rejection"] or not rejections_only:
                 piece.append(fields)
             if len(piece) == _PIECE:
-                writer.write(to_frame(piece))
+                writer.write_rows(piece)
                 piece = []
         if piece:
-            writer.write(to_frame(piece))
+            writer.write_rows(piece)
     import pandas as pd
 
     return pd.DataFrame(summary, columns=list(SUMMARY_COLUMNS))

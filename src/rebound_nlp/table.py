@@ -7,10 +7,12 @@ temporary file that replaces the target only once complete.
 
 from __future__ import annotations
 
+import csv
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import ExitStack, contextmanager
+from datetime import datetime
 from pathlib import Path
 from types import TracebackType
 from typing import IO, TYPE_CHECKING, Any
@@ -59,12 +61,38 @@ def _parquet_schema() -> Any:
     return pa.Table.from_pandas(to_frame([]), schema=schema, preserve_index=False).schema
 
 
-def _json_value(value: Any) -> Any:
-    import pandas as pd
+def _records(piece: pd.DataFrame) -> list[dict[str, Any]]:
+    """A table's rows as dicts of plain values; missing ones (NaN, NaT, <NA>) are None."""
+    values = piece[list(COLUMNS)].astype(object)
+    values = values.where(values.notna(), None)
+    return [dict(zip(COLUMNS, row, strict=True))
+            for row in values.itertuples(index=False, name=None)]
 
-    if value is pd.NaT or value is pd.NA:
-        return None
-    if isinstance(value, pd.Timestamp):
+
+def _cells(row: dict[str, Any]) -> list[Any]:
+    """A row's values in column order, with a missing number (NaN) as None."""
+    return [None if type(v) is float and v != v else v for v in map(row.__getitem__, COLUMNS)]
+
+
+_LIST_AT = [COLUMNS.index(name) for name in LIST_COLUMNS]
+
+
+def _csv_cells(row: dict[str, Any]) -> list[Any]:
+    """A CSV line's values: lists as JSON; dates print as pandas prints them."""
+    cells = _cells(row)
+    for i in _LIST_AT:
+        cells[i] = json.dumps(cells[i])
+    return cells
+
+
+def _json_line(row: dict[str, Any]) -> str:
+    # json.dumps keeps every digit (DataFrame.to_json rounds to 10); missing values are null.
+    return json.dumps(dict(zip(COLUMNS, _cells(row), strict=True)), default=_json_date,
+                      ensure_ascii=False) + "\n"
+
+
+def _json_date(value: Any) -> str:
+    if isinstance(value, datetime):  # pandas' Timestamp too
         return value.isoformat()
     raise TypeError(f"cannot write {type(value).__name__} to JSON")
 
@@ -158,33 +186,43 @@ class TableWriter:
 
     def write(self, piece: pd.DataFrame) -> None:
         """Append the rows of ``piece``."""
-        with _os_errors(self.path):
-            if self._parquet is not None:
-                import pyarrow as pa
+        if self._parquet is None:
+            self.write_rows(_records(piece))
+            return
+        import pyarrow as pa
 
-                table = pa.Table.from_pandas(piece[list(COLUMNS)], schema=self._schema,
-                                             preserve_index=False)
-                self._parquet.write_table(table)
-            elif self.suffix == ".csv":
-                assert self._fh is not None
-                out = piece[list(COLUMNS)].copy()
-                for col in LIST_COLUMNS:
-                    out[col] = [json.dumps(v) for v in out[col]]
-                out.to_csv(self._fh, index=False, header=not self._started)
-            else:
-                assert self._fh is not None
-                # json.dumps keeps every digit; DataFrame.to_json rounds to 10.
-                for record in piece[list(COLUMNS)].to_dict("records"):
-                    self._fh.write(json.dumps(record, default=_json_value, ensure_ascii=False)
-                                   + "\n")
+        with _os_errors(self.path):
+            self._parquet.write_table(pa.Table.from_pandas(piece[list(COLUMNS)],
+                                                           schema=self._schema,
+                                                           preserve_index=False))
             self.rows += len(piece)
+            self._started = True
+
+    def write_rows(self, rows: Sequence[dict[str, Any]]) -> None:
+        """Append rows given as dicts with :data:`COLUMNS` (dates as aware
+        datetimes or None), as :func:`to_frame` takes them; CSV and JSONL are
+        written without pandas."""
+        if self._parquet is not None:
+            self.write(to_frame(list(rows)))
+            return
+        assert self._fh is not None
+        with _os_errors(self.path):
+            if self.suffix == ".csv":
+                # The csv module quotes as pandas' to_csv does, which uses it.
+                out = csv.writer(self._fh, lineterminator=os.linesep)
+                if not self._started:
+                    out.writerow(COLUMNS)
+                out.writerows(map(_csv_cells, rows))
+            else:
+                self._fh.writelines(map(_json_line, rows))
+            self.rows += len(rows)
             self._started = True
 
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
         with _os_errors(self.path):
             if exc is None and not self._started:
-                self.write(to_frame([]))  # a header (and a schema) even for no rows
+                self.write_rows([])  # a header (and a schema) even for no rows
             if self._parquet is not None:
                 self._parquet.close()
             self._stack.__exit__(kind, exc, tb)
