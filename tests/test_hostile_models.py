@@ -199,3 +199,23 @@ def test_packaged_model_loads_through_its_link() -> None:
     """The shipped model may be reached through a symbolic link (as in a source
     checkout); its files still resolve inside its folder."""
     assert "kind" in load_model().heads
+
+
+_REJECTION = "Thank you for applying. Unfortunately we have decided not to move forward."
+
+
+def test_worker_copies_hold_weights_only(saved: Path) -> None:
+    """A copy sent to a worker (pickled, with its compiled indexes built), and a forked
+    worker's model after keep_weights_only(),
+    predict as the model does but no longer read estimators (nor hold their files' bytes)."""
+    from rebound_nlp.analyzer import Analyzer
+    from rebound_nlp.errors import ModelError
+
+    model = load_model(saved, trusted=True)
+    expected = Analyzer(model).analyse([_REJECTION], [""])
+    sent = pickle.loads(pickle.dumps(model))
+    model.keep_weights_only()
+    for copy in (sent, model):
+        assert Analyzer(copy).analyse([_REJECTION], [""]) == expected
+        with pytest.raises(ModelError, match="only its stacked weights"):
+            _ = copy.email_heads

@@ -152,11 +152,20 @@ class Model:
     def __getstate__(self) -> dict[str, Any]:
         # Worker processes need only the stacked weights; the loader of a
         # saved model's estimators is a closure and stays behind.
+        # The feature indexes are compiled hash tables, rebuilt on first use.
         state = dict(self.__dict__)
         state["_email_layer"], state["_sentence_layer"] = self._email_layer, self._sentence_layer
-        if state["_load_estimators"] is not None:
-            state["_load_estimators"] = None
+        state["_load_estimators"] = None
+        state.pop("_email_index", None)
+        state.pop("_sentence_index", None)
         return state
+
+    def keep_weights_only(self) -> None:
+        """Become what a copy sent to a worker is: stacked weights, estimators only
+        if already read.  A forked worker calls it to let go of the estimator
+        files' bytes, which the loader holds."""
+        self.prepare()
+        self._load_estimators = None
 
     @property
     def email_vectorizer(self) -> Any:
