@@ -12,11 +12,15 @@ import mailbox
 import os
 import signal
 import sys
+import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import FrameType
+from typing import BinaryIO
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from rebound_nlp.errors import MailboxError
 from rebound_nlp.mail import iter_mailbox, mailbox_kind
@@ -199,13 +203,58 @@ def test_unreadable_mbox_gets_a_row(tmp_path: Path, monkeypatch: pytest.MonkeyPa
 
 def test_mbox_that_fails_while_read_gets_a_row(tmp_path: Path,
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
-    path = _mbox(tmp_path)
+    """Messages read before the error keep their rows; the one being read gets the error."""
+    path = tmp_path / "inbox.mbox"
+    path.write_bytes(b"From a@b Mon Jan  1 00:00:00 2024\n" + MESSAGE)
+    read = mailboxes_module._mbox_lines
 
-    def broken(*args: object, **kwargs: object) -> mailbox.mbox:
+    def broken(fh: BinaryIO) -> Iterator[tuple[bytes, bool]]:
+        yield from read(fh)
+        yield b"From a@b Mon Jan  2 00:00:00 2024\n", True
+        yield MESSAGE[:20], True
         raise OSError(errno.EIO, "Input/output error")
 
-    monkeypatch.setattr(mailboxes_module.mailbox, "mbox", broken)
-    assert _rows(path) == {"inbox.mbox": (False, "unreadable mailbox: Input/output error")}
+    monkeypatch.setattr(mailboxes_module, "_mbox_lines", broken)
+    assert list(iter_mailbox(path)) == [
+        ("inbox.mbox#0", MESSAGE, ""),
+        ("inbox.mbox#1", None, "unreadable mailbox: Input/output error"),
+    ]
+
+
+def _stdlib_mbox(path: Path, keep: int) -> list[tuple[str, bytes | None, str]]:
+    """What the standard library's mailbox.mbox reads, message by message."""
+    box = mailbox.mbox(path, create=False)
+    try:
+        return [(f"{path.name}#{k}", box.get_file(k).read(keep).replace(os.linesep.encode(), b"\n"),
+                 "") for k in box.iterkeys()]
+    finally:
+        box.close()
+
+
+_MBOX_PIECES = [b"From a@b Mon Jan  1 00:00:00 2024\n", b"From \n", b"From", b"\n", b"\r\n",
+                b"Subject: x\n", b">From y\n", b" From z\n", b"body text", b"xxxxxxx\n", b"\r"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(pieces=st.lists(st.sampled_from(_MBOX_PIECES), max_size=40),
+       keep=st.sampled_from([5, 12, 10_000]), piece=st.sampled_from([5, 7, 1 << 16]))
+def test_mbox_is_split_as_the_standard_library_splits_it(pieces: list[bytes], keep: int,
+                                                         piece: int) -> None:
+    """Streamed in one pass, in pieces of lines, with each message cut after ``keep``
+    bytes: the same messages as mailbox.mbox, which first reads a table of contents."""
+    with tempfile.TemporaryDirectory() as folder, pytest.MonkeyPatch.context() as patch:
+        path = Path(folder) / "box.mbox"
+        path.write_bytes(b"".join(pieces))
+        patch.setattr(mailboxes_module, "MAX_MESSAGE_BYTES", keep - 1)
+        patch.setattr(mailboxes_module, "_LINE_PIECE", piece)
+        assert list(mailboxes_module._iter_mbox(path)) == _stdlib_mbox(path, keep)
+
+
+def test_mbox_with_a_byte_order_mark_keeps_its_first_message(tmp_path: Path) -> None:
+    path = tmp_path / "inbox.mbox"
+    plain = b"From a@b Mon Jan  1 00:00:00 2024\n" + MESSAGE
+    path.write_bytes(b"\xef\xbb\xbf" + plain + b"\n" + plain)
+    assert [raw for _, raw, _ in iter_mailbox(path)] == [MESSAGE, MESSAGE]
 
 
 def test_unreadable_eml_gets_a_row(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

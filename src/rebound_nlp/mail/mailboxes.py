@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import mailbox
 import os
 import re
 import stat
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Literal
+from typing import IO, Literal
 
 from rebound_nlp.errors import MailboxError
 from rebound_nlp.text import MAX_MESSAGE_BYTES, bom_encoding, safe_text
@@ -94,50 +93,104 @@ def _source(parts: Sequence[str]) -> str:
     return safe_text(os.path.join(*parts))
 
 
+def _open_regular(path: Path) -> IO[bytes] | str:
+    """``path`` opened for reading if it is a regular file, else why not."""
+    mode = path.stat().st_mode
+    if not stat.S_ISREG(mode):
+        return f"skipped: not a regular file ({_file_type(mode)})"
+    # O_NONBLOCK: should the file be swapped for a named pipe meanwhile,
+    # opening it must not wait for a writer.
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    fh = os.fdopen(fd, "rb")
+    mode = os.fstat(fh.fileno()).st_mode
+    if not stat.S_ISREG(mode):
+        fh.close()
+        return f"skipped: not a regular file ({_file_type(mode)})"
+    return fh
+
+
 def _read_file(path: Path, source: str) -> RawMessage:
     """A regular file's first :data:`~rebound_nlp.text.MAX_MESSAGE_BYTES` (plus one,
     so a parser can tell it was cut); anything else gets a row saying why not."""
     try:
-        mode = path.stat().st_mode
-        if not stat.S_ISREG(mode):
-            return source, None, f"skipped: not a regular file ({_file_type(mode)})"
-        # O_NONBLOCK: should the file be swapped for a named pipe meanwhile,
-        # opening it must not wait for a writer.
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)
-                     | getattr(os, "O_NOCTTY", 0))
-        with os.fdopen(fd, "rb") as fh:
-            mode = os.fstat(fh.fileno()).st_mode
-            if not stat.S_ISREG(mode):
-                return source, None, f"skipped: not a regular file ({_file_type(mode)})"
+        fh = _open_regular(path)
+        if isinstance(fh, str):
+            return source, None, fh
+        with fh:
             data = fh.read(MAX_MESSAGE_BYTES + 1)
     except OSError as exc:
         return source, None, f"unreadable file: {exc.strerror or exc}"
     return source, data, ""
 
 
+# Lines are read in pieces of at most this many bytes (at least 5, for "From "),
+# so that a file without line breaks is never read whole.
+_LINE_PIECE = 1 << 16
+_LINESEP = os.linesep.encode()
+
+
+def _mbox_lines(fh: IO[bytes]) -> Iterator[tuple[bytes, bool]]:
+    """The file's lines in pieces, each with whether it starts a line; without a
+    UTF-8 byte-order mark at the start."""
+    piece = fh.readline(_LINE_PIECE)
+    if piece.startswith(b"\xef\xbb\xbf"):
+        piece = piece[3:]
+    starts = True
+    while piece:
+        yield piece, starts
+        starts = piece.endswith(b"\n")
+        piece = fh.readline(_LINE_PIECE)
+
+
 def _iter_mbox(path: Path) -> Iterator[RawMessage]:
+    """The messages of an mbox file, split as the standard library's
+    ``mailbox.mbox`` splits them, in one pass with no table of contents.
+
+    A message starts at each line that begins with ``From `` (that line is not
+    part of it) and ends before the next, less the blank line before it.  Only
+    the first :data:`~rebound_nlp.text.MAX_MESSAGE_BYTES` (plus one) of a
+    message are kept.
+    """
     try:
-        box = mailbox.mbox(path, create=False)
+        fh = _open_regular(path)
     except OSError as exc:
-        yield path.name, None, f"unreadable mailbox: {exc.strerror or exc}"
+        fh = f"unreadable mailbox: {exc.strerror or exc}"
+    if isinstance(fh, str):
+        yield path.name, None, fh
         return
-    try:
+    keep = MAX_MESSAGE_BYTES + 1
+    key = -1
+    kept: list[bytes] = []
+    size = 0
+    blank_last = False
+
+    def message() -> RawMessage:
+        data = b"".join(kept)
+        end = min(keep, size - len(_LINESEP) if blank_last else size)
+        return f"{path.name}#{key}", data[:end].replace(_LINESEP, b"\n"), ""
+
+    with fh:
         try:
-            keys = list(box.iterkeys())  # reads the whole file once, line by line
-        except OSError as exc:
-            yield path.name, None, f"unreadable mailbox: {exc.strerror or exc}"
+            from_line = False
+            for piece, line_start in _mbox_lines(fh):
+                if line_start:
+                    from_line = piece.startswith(b"From ")
+                    if from_line:
+                        if key >= 0:
+                            yield message()
+                        key, kept, size, blank_last = key + 1, [], 0, False
+                if from_line:
+                    continue
+                if size < keep:
+                    kept.append(piece)
+                size += len(piece)
+                blank_last = line_start and piece == _LINESEP
+        except OSError as exc:  # the message being read gets the row
+            source = f"{path.name}#{key}" if key >= 0 else path.name
+            yield source, None, f"unreadable mailbox: {exc.strerror or exc}"
             return
-        for key in keys:
-            source = f"{path.name}#{key}"
-            try:
-                part = box.get_file(key)
-                data = part.read(MAX_MESSAGE_BYTES + 1)
-                # What mailbox.mbox.get_bytes does, on the part read.
-                yield source, data.replace(os.linesep.encode(), b"\n"), ""
-            except Exception as exc:
-                yield source, None, f"unreadable message: {exc}"
-    finally:
-        box.close()
+        if key >= 0:
+            yield message()
 
 
 def _list(folder: Path) -> list[os.DirEntry[str]] | OSError:
