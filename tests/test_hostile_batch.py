@@ -21,7 +21,6 @@ import pandas as pd
 import pytest
 
 from rebound_nlp import analyse, analyse_mailbox, batch
-from rebound_nlp.analyzer import Analyzer
 from rebound_nlp.batch import COLUMNS
 from rebound_nlp.classify import Model
 from rebound_nlp.errors import OutputError, WriteError
@@ -311,7 +310,7 @@ def test_two_jobs_are_this_process_and_one_worker(monkeypatch: pytest.MonkeyPatc
     (three processes on two cores), and still yields the chunks in order."""
     monkeypatch.setattr(batch, "_analyse_raw", _tag_with_pid)
     chunks = [[(f"m{k}", b"", "")] for k in range(12)]
-    rows = [row for rows in batch._run(iter(chunks), 2, Analyzer()) for row in rows]
+    rows = [row for rows in batch._run(iter(chunks), 2, None) for row in rows]  # type: ignore[arg-type]
     assert [r.fields["source"] for r in rows] == [f"m{k}" for k in range(12)]
     pids = {r.fields["pid"] for r in rows}
     assert os.getpid() in pids

@@ -182,17 +182,33 @@ class _Payload:
         return os.mkdir, (str(self.marker),)
 
 
-def test_file_swapped_after_loading_is_never_read(tmp_path: Path, saved: Path) -> None:
-    """The sha256 was checked at load_model, the file unpickled on first use: a
-    joblib file swapped in between ran its payload."""
+@pytest.mark.parametrize("swap", ["in place", "renamed over"])
+def test_file_swapped_after_loading_is_never_read(tmp_path: Path, saved: Path, swap: str) -> None:
+    """The estimators are read on first use, after load_model checked them: a joblib
+    file swapped in between is refused by its sha256, its payload never run."""
     folder = _copy(saved, tmp_path)
     model = load_model(folder, trusted=True)
     marker = tmp_path / "payload-ran"
     for part in ("email", "sentences"):
-        (folder / f"{part}.joblib").write_bytes(pickle.dumps(_Payload(marker)))
-    assert sorted(model.email_heads) == sorted(model.heads)  # estimators load now
-    assert sorted(model.sentence_heads) == sorted(model.sentence_head_names)
+        target = folder / f"{part}.joblib"
+        if swap == "in place":
+            target.write_bytes(pickle.dumps(_Payload(marker)))
+        else:
+            (tmp_path / "new").write_bytes(pickle.dumps(_Payload(marker)))
+            os.replace(tmp_path / "new", target)
+    with pytest.raises(ModelIntegrityError, match="changed after the model was loaded"):
+        _ = model.email_heads
     assert not marker.exists()
+    assert "kind" in model.heads  # the stacked weights were read at load: still predicting
+
+
+def test_estimators_are_read_on_first_use_from_any_working_folder(
+        tmp_path: Path, saved: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = _copy(saved, tmp_path)
+    monkeypatch.chdir(tmp_path)
+    model = load_model(folder.name, trusted=True)
+    monkeypatch.chdir(folder)
+    assert sorted(model.email_heads) == sorted(model.heads)
 
 
 def test_packaged_model_loads_through_its_link() -> None:
@@ -204,18 +220,15 @@ def test_packaged_model_loads_through_its_link() -> None:
 _REJECTION = "Thank you for applying. Unfortunately we have decided not to move forward."
 
 
-def test_worker_copies_hold_weights_only(saved: Path) -> None:
-    """A copy sent to a worker (pickled, with its compiled indexes built), and a forked
-    worker's model after keep_weights_only(),
-    predict as the model does but no longer read estimators (nor hold their files' bytes)."""
+def test_copy_sent_to_a_worker_holds_weights_only(saved: Path) -> None:
+    """A model sent to a worker process (pickled, its compiled indexes built) predicts
+    as the model does, without the means to read the estimators."""
     from rebound_nlp.analyzer import Analyzer
     from rebound_nlp.errors import ModelError
 
     model = load_model(saved, trusted=True)
     expected = Analyzer(model).analyse([_REJECTION], [""])
     sent = pickle.loads(pickle.dumps(model))
-    model.keep_weights_only()
-    for copy in (sent, model):
-        assert Analyzer(copy).analyse([_REJECTION], [""]) == expected
-        with pytest.raises(ModelError, match="only its stacked weights"):
-            _ = copy.email_heads
+    assert Analyzer(sent).analyse([_REJECTION], [""]) == expected
+    with pytest.raises(ModelError, match="only its stacked weights"):
+        _ = sent.email_heads

@@ -156,7 +156,7 @@ def _chunks(messages: Iterable[RawMessage], size: int, max_bytes: int | None = N
 
 
 def _worker_init(parent: int, analyzer: Analyzer) -> None:
-    """Give a worker the parent's analyzer (its weights only) and tie its life to the parent.
+    """Give a worker the parent's analyzer and tie its life to the parent.
 
     On Linux the kernel kills the worker when its parent dies, however it dies
     (SIGKILL included); elsewhere, and as a second line, a thread checks the
@@ -169,7 +169,6 @@ def _worker_init(parent: int, analyzer: Analyzer) -> None:
 
     global _WORKER_ANALYZER
     _WORKER_ANALYZER = analyzer
-    analyzer.model.keep_weights_only()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if sys.platform.startswith("linux"):
         import contextlib

@@ -160,13 +160,6 @@ class Model:
         state.pop("_sentence_index", None)
         return state
 
-    def keep_weights_only(self) -> None:
-        """Become what a copy sent to a worker is: stacked weights, estimators only
-        if already read.  A forked worker calls it to let go of the estimator
-        files' bytes, which the loader holds."""
-        self.prepare()
-        self._load_estimators = None
-
     @property
     def email_vectorizer(self) -> Any:
         """The fitted email-level TfidfVectorizer."""

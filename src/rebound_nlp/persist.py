@@ -259,9 +259,10 @@ def _inside(directory: Path, name: str) -> Path:
     return real
 
 
-def _read_verified(directory: Path, name: str, digest: object) -> bytes:
-    """The bytes of one model file, read once and checked against its sha256:
-    what is loaded later is exactly what was checked."""
+def _read_verified(directory: Path, name: str, digest: object, *, again: bool = False) -> bytes:
+    """The bytes of one model file, checked against its sha256: what is loaded
+    is exactly what was checked.  ``again``: read once more, after the model
+    was loaded (a changed file is then refused as changed since)."""
     path = _inside(directory, name)
     try:
         # Checked before opening too: opening a named pipe would wait forever.
@@ -278,6 +279,10 @@ def _read_verified(directory: Path, name: str, digest: object) -> bytes:
         raise ModelIntegrityError(
             f"{directory / name} cannot be read: {exc.strerror or exc}.") from exc
     if hashlib.sha256(data).hexdigest() != digest:
+        if again:
+            raise ModelIntegrityError(
+                f"{directory / name} changed after the model was loaded; load the model "
+                "again to read its scikit-learn estimators.")
         raise ModelIntegrityError(
             f"{directory / name} does not match the sha256 in {MANIFEST}: the file was altered "
             "or corrupted. Restore it or retrain the model.")
@@ -348,30 +353,31 @@ def _load_dir(directory: Path, *, trusted: bool, packaged: bool) -> Model:
             "with trusted=True only if you trust its author, or ask for the skops "
             "format (save_model(model, dir, format='skops'))."
         )
-    # Hashed and later loaded from the same bytes: a file swapped after this
-    # check is never read.
+    # Every file is checked now; the estimators are read (and checked) again
+    # only if asked for, so that their bytes are not held meanwhile.
     data = _verify(directory, manifest)
+    estimator_files = [f"{name}.{fmt}" for name in _PARTS]
     if fmt == "skops":
         import skops.io as sio
 
-        for name in _PARTS:
-            untrusted = [t for t in sio.get_untrusted_types(data=data[f"{name}.{fmt}"])
+        for file in estimator_files:
+            untrusted = [t for t in sio.get_untrusted_types(data=data[file])
                          if t not in SKOPS_TRUSTED_TYPES]
             if untrusted:
                 raise UntrustedModelError(
-                    f"{directory / f'{name}.{fmt}'} holds types rebound_nlp does not trust: "
-                    f"{untrusted}."
-                )
+                    f"{directory / file} holds types rebound_nlp does not trust: {untrusted}.")
     # The stacked weights are plain arrays: enough to predict, and safe to read.
     try:
         with np.load(io.BytesIO(data.pop(LAYERS)), allow_pickle=False) as npz:
             arrays = dict(npz)
     except (ValueError, OSError, zipfile.BadZipFile) as exc:
         raise ModelIntegrityError(f"{directory / LAYERS} cannot be read: {exc}") from exc
-    parts = {name: data[f"{name}.{fmt}"] for name in _PARTS}
+    del data
+    digests, folder = manifest["files"], directory.absolute()  # the same folder if cwd changes
 
     def load_estimators() -> tuple[Any, dict[str, Any], Any, dict[str, Any]]:
-        loaded = {name: _read_part(raw, fmt) for name, raw in parts.items()}
+        loaded = {name: _read_part(_read_verified(folder, file, digests[file], again=True), fmt)
+                  for name, file in zip(_PARTS, estimator_files, strict=True)}
         return (loaded["email"]["vectorizer"], loaded["email"]["heads"],
                 loaded["sentences"]["vectorizer"], loaded["sentences"]["heads"])
 
