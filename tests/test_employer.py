@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+import unicodedata
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -174,3 +176,59 @@ def _strip_team_words(name: str) -> str:
 def test_team_words_are_stripped_as_one_at_a_time(words: list[str]) -> None:
     name = " ".join(words)
     assert employer._TEAM_SUFFIX.sub("", name) == _strip_team_words(name)
+
+
+def _fold_slowly(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "", unicodedata.normalize(
+        "NFKD", text.translate(employer._FOLD)).lower())
+
+
+@given(st.lists(st.text(max_size=8) | st.sampled_from(["Søren", "Straße", "ǅ", "ﬁx", "Ⅻ", "İ",
+                                                        "&", "and", "Σ"]), max_size=6))
+def test_fold_is_the_words_folds_joined(words: list[str]) -> None:
+    """The ASCII shortcut folds as the slow way does, and a text folds to its words' folds
+    joined, which the spelling search relies on."""
+    text = " ".join(words)
+    assert employer._fold(text) == _fold_slowly(text)
+    assert employer._fold(text) == "".join(employer._fold(w) for w in text.split(" "))
+
+
+def _spelling_slowly(core: str, texts: list[str]) -> str:
+    """The spelling search folding each sub-run as a whole, as it first did."""
+    target, found = employer._fold(core), Counter[str]()
+    for text in texts:
+        if target[:4] not in employer._fold(text):
+            continue
+        for line in text.split("\n"):
+            for match in employer._RUN_RE.finditer(line):
+                words = match.group().split()
+                for i in range(len(words)):
+                    for j in range(i + 1, min(len(words), i + 6) + 1):
+                        run = " ".join(words[i:j])
+                        if run.split()[0] in ("&", "and", "of") or run.split()[-1] in (
+                                "&", "and", "of"):
+                            continue
+                        forms = {employer._fold(run)}
+                        if "&" in run:
+                            forms.add(employer._fold(re.sub(r"\s*&\s*", " and ", run)))
+                        if " and " in run:
+                            forms.add(employer._fold(run.replace(" and ", " ")))
+                        if target in forms or (
+                                len(run.split()) >= 2
+                                and employer._fold(" ".join(run.split()[:-1])) == target
+                                and run.split()[-1].lower() in employer._NAME_ENDINGS):
+                            found[run] += 1
+    if not found:
+        return ""
+    return max(found, key=lambda s: (len(s.split()), found[s], sum(c.isupper() for c in s)))
+
+
+_NAME_PIECES = ["Pebble", "Vine", "Velora", "Travel", "&", "and", "of", "Søn", "P&V", "The",
+                "pebble", " ", "  ", "\n", ", ", "Labs"]
+
+
+@settings(max_examples=300)
+@given(st.lists(st.sampled_from(_NAME_PIECES), max_size=20).map(" ".join),
+       st.sampled_from(["pebbleandvine", "pebblevine", "velora", "sonpv", "pebble"]))
+def test_spelling_search_finds_what_folding_each_run_finds(text: str, core: str) -> None:
+    assert employer._spelling(core, [text]) == _spelling_slowly(core, [text])

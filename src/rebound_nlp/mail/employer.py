@@ -86,12 +86,13 @@ _EMPLOYER_PHRASES = [re.compile(p) for p in (
     rf"(?i:(?=[ijwob]))\b(?i:interest in|interest in joining|interest in working (?:at|for|with)|"
     rf"join|joining|welcome to|on behalf of|offer from|behalf of) ({_RUN})",
 )]
-# Each with what a line must hold for it to match: a cheap test first.
-_SIGNATURE_LINES = [(needs, re.compile(p)) for needs, p in (
-    ((), rf"^(?:The )?({_RUN}?) (?:Talent Acquisition|Talent|Recruiting|Recruitment|Hiring|"
-             rf"People|HR|Careers|Human Resources)(?: Team| Partner| Lead)?\.?$"),
-    ((", ",), rf"^(?:[{_CAP}][\w ]{{0,40}}), ({_RUN})$"),  # "Talent Lead, Pebble & Vine Retail"
-    ((" · ", " | "), rf"^(?:[{_CAP}][\w ]{{0,40}}) [·|] ({_RUN})$"),  # "Zoë Marchetti · Copperleaf"
+# Each with a search for what a line must hold for it to match: a cheap test first.
+_SIGNATURE_LINES = [(re.compile(needs), re.compile(p)) for needs, p in (
+    ("Talent|Recruit|Hiring|People|HR|Careers|Human Resources",
+     rf"^(?:The )?({_RUN}?) (?:Talent Acquisition|Talent|Recruiting|Recruitment|Hiring|"
+     rf"People|HR|Careers|Human Resources)(?: Team| Partner| Lead)?\.?$"),
+    (", ", rf"^(?:[{_CAP}][\w ]{{0,40}}), ({_RUN})$"),  # "Talent Lead, Pebble & Vine Retail"
+    (r" [·|] ", rf"^(?:[{_CAP}][\w ]{{0,40}}) [·|] ({_RUN})$"),  # "Zoë Marchetti · Copperleaf"
 )]
 _NOT_EMPLOYER = frozenset((
     "the", "a", "an", "our", "your", "we", "i", "you", "us", "this", "that", "dear", "hi",
@@ -143,8 +144,13 @@ _NOT_ALNUM = re.compile(r"[^a-z0-9]+")
 
 
 def _fold(text: str) -> str:
-    """Lower-case ASCII letters and digits only: 'Søndergaard & Høj' -> 'sondergaardhoj'."""
-    return _NOT_ALNUM.sub("", unicodedata.normalize("NFKD", text.translate(_FOLD)).lower())
+    """Lower-case ASCII letters and digits only: 'Søndergaard & Høj' -> 'sondergaardhoj'.
+
+    It folds character by character, so a text folds to its words' folds joined.
+    """
+    if not text.isascii():  # ASCII is its own decomposition, and _FOLD maps none of it
+        text = unicodedata.normalize("NFKD", text.translate(_FOLD))
+    return _NOT_ALNUM.sub("", text.lower())
 
 
 def employer_key(name: str) -> str:
@@ -182,7 +188,8 @@ def _is_platform(core: str, sub: str) -> bool:
     return any(word in core for word in _PLATFORM_WORDS)
 
 
-_ENDINGS_LONGEST_FIRST = sorted(_NAME_ENDINGS, key=len, reverse=True)
+_ENDING_SET = frozenset(_NAME_ENDINGS)
+_ENDING_LENGTHS = sorted({len(e) for e in _NAME_ENDINGS}, reverse=True)
 
 
 def _split_domain(core: str) -> str:
@@ -190,9 +197,10 @@ def _split_domain(core: str) -> str:
     words = [w for w in re.split(r"[-_]+", core) if w]
     out = []
     for word in words:
-        for ending in _ENDINGS_LONGEST_FIRST:
-            if word.endswith(ending) and len(word) - len(ending) >= 3:
-                out += [word[: -len(ending)], ending]
+        # The longest name ending the word ends with, after at least 3 letters.
+        for n in _ENDING_LENGTHS:
+            if len(word) - n >= 3 and word[-n:] in _ENDING_SET:
+                out += [word[:-n], word[-n:]]
                 break
         else:
             out.append(word)
@@ -218,14 +226,14 @@ def _is_role(text: str) -> bool:
     return bool(words) and words[-1].lower().strip(".,") in _ROLE_HEADS
 
 
-def _runs(text: str) -> Iterator[str]:
-    """Every capitalised run of ``text`` and each of its contiguous sub-runs."""
+def _run_words(text: str) -> Iterator[list[str]]:
+    """The words of every capitalised run of ``text``."""
     for line in text.split("\n"):
         for match in _RUN_RE.finditer(line):
-            words = match.group().split()
-            for i in range(len(words)):
-                for j in range(i + 1, min(len(words), i + 6) + 1):
-                    yield " ".join(words[i:j])
+            yield match.group().split()
+
+
+_RUN_EDGE = ("&", "and", "of")  # never the first or last word of a name
 
 
 def _spelling(core: str, texts: Iterable[str]) -> str:
@@ -235,20 +243,22 @@ def _spelling(core: str, texts: Iterable[str]) -> str:
     for text in texts:
         if target[:4] not in _fold(text):
             continue  # the name is not in this text at all: skip the sub-runs
-        for run in _runs(text):
-            if run.split()[0] in ("&", "and", "of") or run.split()[-1] in ("&", "and", "of"):
-                continue
-            # The run as written, with "&" read as "and", and without "and".
-            forms = {_fold(run)}
-            if "&" in run:
-                forms.add(_fold(re.sub(r"\s*&\s*", " and ", run)))
-            if " and " in run:
-                forms.add(_fold(run.replace(" and ", " ")))
-            if target in forms:
-                found[run] += 1
-            elif len(run.split()) >= 2 and _fold(" ".join(run.split()[:-1])) == target and (
-                    run.split()[-1].lower() in _NAME_ENDINGS):
-                found[run] += 1  # "velora" -> "Velora Travel"
+        for words in _run_words(text):
+            # Each sub-run of up to 6 words, folded as written, with "&" read as "and",
+            # and without "and", from its words' folds.
+            plain = [_fold(w) for w in words]
+            amp = [_fold(w.replace("&", "and")) for w in words]
+            bare = ["" if w == "and" else f for w, f in zip(words, plain, strict=True)]
+            for i in range(len(words)):
+                if words[i] in _RUN_EDGE:
+                    continue
+                for j in range(i + 1, min(len(words), i + 6) + 1):
+                    if words[j - 1] in _RUN_EDGE:
+                        continue
+                    if target in ("".join(plain[i:j]), "".join(amp[i:j]), "".join(bare[i:j])) \
+                            or (j - i >= 2 and "".join(plain[i:j - 1]) == target
+                                and words[j - 1].lower() in _NAME_ENDINGS):
+                        found[" ".join(words[i:j])] += 1  # "velora" -> "Velora Travel" too
     if not found:
         return ""
     # The fullest name ("Velora Travel" over "Velora"), then the most frequent, then the
@@ -286,7 +296,7 @@ def _text_candidates(subject: str, body: str) -> Counter[str]:
     for line in lines[-15:] + lines[:3]:
         line = line.strip()
         for needs, pattern in _SIGNATURE_LINES:
-            hit = (not needs or any(n in line for n in needs)) and pattern.match(line)
+            hit = needs.search(line) and pattern.match(line)
             if hit:
                 name = _clean_name(hit.group(1))
                 if _plausible(name):
