@@ -68,13 +68,16 @@ def _sha256(path: Path) -> str:
 
 def _write_npz(path: Path, arrays: dict[str, np.ndarray]) -> None:
     """Like ``np.savez_compressed``, but byte-for-byte reproducible (fixed
-    zip timestamps) and without pickles."""
-    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+    zip timestamps), without pickles, and with the weights stored as they are:
+    they compress to half at best, and inflating them was most of the time
+    a model took to load."""
+    with zipfile.ZipFile(path, "w") as archive:
         for name in sorted(arrays):
             buffer = io.BytesIO()
             np.lib.format.write_array(buffer, np.asarray(arrays[name]), allow_pickle=False)
             info = zipfile.ZipInfo(f"{name}.npy", date_time=(1980, 1, 1, 0, 0, 0))
-            info.compress_type = zipfile.ZIP_DEFLATED
+            info.compress_type = (zipfile.ZIP_STORED if name.endswith(".weights")
+                                  else zipfile.ZIP_DEFLATED)
             archive.writestr(info, buffer.getvalue())
 
 
