@@ -3,9 +3,18 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from rebound_nlp.labels import FEEDBACK_CATEGORIES
-from rebound_nlp.strategy import SIGNALS, rank_strategies, strategy_table
+from rebound_nlp.strategy import (
+    SIGNALS,
+    History,
+    rank_for_table,
+    rank_strategies,
+    rank_with_history,
+    strategy_table,
+)
 
 TITLES = {
     1: "Don't take it personally",
@@ -80,3 +89,18 @@ def test_cue_signals_name_real_cues_and_signals() -> None:
     assert set(CUE_SIGNALS.values()) <= set(SIGNALS)
     assert set(TOPIC_CATEGORIES) <= set(SENTENCE_CUES)
     assert sorted(TOPIC_CATEGORIES.values()) == sorted(FEEDBACK_CATEGORIES)
+
+
+_EMAIL_SIGNALS = sorted(set(SIGNALS) - {"recent_14", "recent_30"})
+
+
+@given(st.dictionaries(st.sampled_from(_EMAIL_SIGNALS),
+                       st.text(max_size=200) | st.sampled_from(["", "x " * 90])),
+       st.integers(0, 8), st.integers(0, 12))
+def test_table_ranking_is_the_full_ranking(signals: dict[str, str], recent_14: int,
+                                           recent_30: int) -> None:
+    """What a table row shows is the full ranking's numbers and first strategy."""
+    history = History(recent_14, max(recent_14, recent_30))
+    full = rank_with_history(signals, history)
+    assert rank_for_table(signals, history) == ([s.number for s in full], full[0].title,
+                                                full[0].why)

@@ -22,7 +22,7 @@ from rebound_nlp.mail import iter_mailbox, parse_message
 from rebound_nlp.mail.employer import company_of, employer_of, role_of
 from rebound_nlp.mail.mailboxes import RawMessage
 from rebound_nlp.mail.parse import ParsedMessage
-from rebound_nlp.strategy import History, rank_with_history
+from rebound_nlp.strategy import History, rank_for_table
 from rebound_nlp.table import COLUMNS, TableWriter, to_frame
 from rebound_nlp.text import MAX_CHARS, MAX_HEADER_CHARS, MAX_MESSAGE_BYTES, safe_text
 
@@ -77,14 +77,16 @@ def _fill(row: dict[str, Any], advice: Advice) -> None:
         future_invite=advice.future_invite,
         feedback_offer=advice.feedback_offer,
     )
-    _set_strategies(row, advice.strategies)
+    first = advice.strategies[0] if advice.strategies else None
+    _set_strategies(row, [s.number for s in advice.strategies],
+                    first.title if first else "", first.why if first else "")
 
 
-def _set_strategies(row: dict[str, Any], strategies: Sequence[Any]) -> None:
-    row["strategy"] = strategies[0].number if strategies else None
-    row["strategy_title"] = strategies[0].title if strategies else ""
-    row["strategy_why"] = strategies[0].why if strategies else ""
-    row["strategies"] = [s.number for s in strategies]
+def _set_strategies(row: dict[str, Any], numbers: list[int], title: str, why: str) -> None:
+    """The strategy columns: every strategy's number in rank order, the first one's
+    number, title and why."""
+    row.update(strategy=numbers[0] if numbers else None, strategy_title=title,
+               strategy_why=why, strategies=numbers)
 
 
 def _advise(analyzer: Analyzer, texts: list[str], subjects: list[str]
@@ -324,7 +326,7 @@ def _frame(rows: list[_Row]) -> pd.DataFrame:
     for i, history in _histories(_dated_rejections(rows)).items():
         signals = rows[i].signals
         assert signals is not None, "only rejections have a history"
-        _set_strategies(rows[i].fields, rank_with_history(signals, history))
+        _set_strategies(rows[i].fields, *rank_for_table(signals, history))
     return to_frame([r.fields for r in rows])
 
 
@@ -479,7 +481,7 @@ def analyse_mailbox_to(path: str | os.PathLike[str], output: str | os.PathLike[s
         piece: list[dict[str, Any]] = []
         for i, (fields, signals) in enumerate(_unpickled_rows(spool, len(summary["source"]))):
             if i in histories:
-                _set_strategies(fields, rank_with_history(signals, histories[i]))
+                _set_strategies(fields, *rank_for_table(signals, histories[i]))
             if fields["is_rejection"] or not rejections_only:
                 piece.append(fields)
             if len(piece) == _PIECE:

@@ -22,6 +22,7 @@ __all__ = [
     "STREAK_30",
     "History",
     "StrategyAdvice",
+    "rank_for_table",
     "rank_strategies",
     "rank_with_history",
     "strategy_table",
@@ -147,23 +148,35 @@ def _clip(text: str, limit: int = 140) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
+def _why(rules: tuple[tuple[str, Any], ...], signals: Mapping[str, str]) -> str:
+    """Why a strategy is relevant: the reasons of its rules, with this email's details."""
+    reasons = [rule["why"].format(detail=_clip(signals[name])) for name, rule in rules]
+    return ("Relevant because " + "; ".join(reasons) + ".") if reasons else (
+        "No specific signal in this email; it applies to any rejection.")
+
+
 def rank_strategies(signals: Mapping[str, str]) -> tuple[StrategyAdvice, ...]:
     """Score all nine strategies for the signals present, most relevant first.
 
     ``signals`` maps each signal present to its detail: this email's own words
     for it (or ``""``).  Signals not in the mapping are absent.
     """
-    details = {name: _clip(detail) for name, detail in signals.items()}
-    out = []
-    for row, score, rules, actions in _ranking(frozenset(signals)):
-        reasons = [rule["why"].format(detail=details[name]) for name, rule in rules]
-        why = ("Relevant because " + "; ".join(reasons) + ".") if reasons else (
-            "No specific signal in this email; it applies to any rejection.")
-        out.append(StrategyAdvice(row["number"], row["title"], score, why,
-                                  actions + tuple(row["actions"])))
-    return tuple(out)
+    return tuple(StrategyAdvice(row["number"], row["title"], score, _why(rules, signals),
+                                actions + tuple(row["actions"]))
+                 for row, score, rules, actions in _ranking(frozenset(signals)))
 
 
 def rank_with_history(signals: Mapping[str, str], history: History) -> tuple[StrategyAdvice, ...]:
     """:func:`rank_strategies` for an email's signals plus the streaks of ``history``."""
     return rank_strategies({**signals, **history.signals()})
+
+
+def rank_for_table(signals: Mapping[str, str], history: History
+                   ) -> tuple[list[int], str, str]:
+    """What a table row shows of :func:`rank_with_history`: every strategy's
+    number, most relevant first, and the first one's title and why (the
+    others are not worded)."""
+    signals = {**signals, **history.signals()}
+    ranked = _ranking(frozenset(signals))
+    row, _, rules, _ = ranked[0]
+    return [r["number"] for r, _, _, _ in ranked], row["title"], _why(rules, signals)
