@@ -49,7 +49,8 @@ def test_history_raises_streak_strategies() -> None:
 
 
 def _mbox_of_rejections(path: Path, n: int) -> Path:
-    """An mbox of ``n`` rejections two days apart (a streak), plus a duplicate."""
+    """An mbox of ``n`` rejections two days apart (a streak), plus two duplicates, the
+    second with a date a table cannot hold."""
     lines = []
     for k in range(n + 1):
         day = 1 + 2 * min(k, n - 1)
@@ -59,6 +60,9 @@ def _mbox_of_rejections(path: Path, n: int) -> Path:
                   f"Date: Mon, {day} Mar 2026 10:00:00 +0000",
                   f"Message-ID: <m{min(k, n - 1)}@orrin.example>", "",
                   FORM.format(role=f"Role {k}"), ""]
+    lines += ["From x@y.example Mon Mar  1 10:00:00 2026",  # both notes, in this order
+              "Subject: Application 0", "Date: Fri, 31 Dec 9999 10:00:00 +0000",
+              "Message-ID: <m0@orrin.example>", "", FORM.format(role="Role 0"), ""]
     path.write_text("\n".join(lines))
     return path
 
@@ -67,8 +71,9 @@ def _mbox_of_rejections(path: Path, n: int) -> Path:
 def test_streamed_file_equals_the_table(tmp_path: Path, suffix: str) -> None:
     mbox = _mbox_of_rejections(tmp_path / "box.mbox", 7)
     table = analyse_mailbox(mbox)
-    assert table["strategies"].iloc[-2] != table["strategies"].iloc[0]  # history changed it
-    assert table["error"].iloc[-1].startswith("duplicate Message-ID")
+    assert table["strategies"].iloc[-3] != table["strategies"].iloc[0]  # history changed it
+    assert table["error"].iloc[-2].startswith("duplicate Message-ID")
+    assert table["error"].iloc[-1].startswith("duplicate Message-ID of box.mbox#0; date ")
     write_table(table, tmp_path / f"whole{suffix}")
     summary = analyse_mailbox_to(mbox, tmp_path / f"streamed{suffix}")
     whole, streamed = tmp_path / f"whole{suffix}", tmp_path / f"streamed{suffix}"

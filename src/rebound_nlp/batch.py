@@ -255,19 +255,22 @@ def _dated_rejections(rows: Sequence[_Row], start: int = 0) -> list[tuple[dateti
             if r.signals is not None and isinstance(r.fields["date"], datetime)]
 
 
-def _prepare(rows: Sequence[_Row], first: dict[str, str]) -> None:
-    """Dates a table can hold, and a repeated Message-ID noted in ``error`` (both
-    copies keep their analysis); ``first`` maps each Message-ID seen to its source."""
-    for row in rows:
-        fields = row.fields
-        fields["date"], note = _timestamp(fields["date"])
-        mid = fields["message_id"]
-        if mid and mid in first and not fields["error"]:
-            fields["error"] = f"duplicate Message-ID of {first[mid]}"
-        if mid:
-            first.setdefault(mid, fields["source"])
-        if note:
-            _note(fields, note)
+def _fix_date(fields: dict[str, Any]) -> str:
+    """Make a row's date one a table can hold (or empty); the note for an empty one."""
+    fields["date"], note = _timestamp(fields["date"])
+    return note
+
+
+def _finish(fields: dict[str, Any], first: dict[str, str], date_note: str) -> None:
+    """Note in ``error`` a repeated Message-ID (both copies keep their analysis),
+    then ``date_note``; ``first`` maps each Message-ID seen to its source."""
+    mid = fields["message_id"]
+    if mid and mid in first and not fields["error"]:
+        fields["error"] = f"duplicate Message-ID of {first[mid]}"
+    if mid:
+        first.setdefault(mid, fields["source"])
+    if date_note:
+        _note(fields, date_note)
 
 
 def _note(row: dict[str, Any], note: str) -> None:
@@ -322,7 +325,9 @@ def _date_note(value: Any, why: str) -> str:
 
 
 def _frame(rows: list[_Row]) -> pd.DataFrame:
-    _prepare(rows, {})
+    first: dict[str, str] = {}
+    for row in rows:
+        _finish(row.fields, first, _fix_date(row.fields))
     for i, history in _histories(_dated_rejections(rows)).items():
         signals = rows[i].signals
         assert signals is not None, "only rejections have a history"
@@ -460,28 +465,32 @@ def analyse_mailbox_to(path: str | os.PathLike[str], output: str | os.PathLike[s
     jobs = resolve_jobs(jobs)
     writer = TableWriter(output)
     analyzer = Analyzer(model, trusted=trusted)
-    first: dict[str, str] = {}
     dated: list[tuple[datetime, int]] = []
-    # Only the few columns summarise() reads are kept, one list per column.
-    summary: dict[str, list[Any]] = {k: [] for k in SUMMARY_COLUMNS}
-    # The spool is this process's own unlinked file, so pickle is safe and keeps
-    # dates as they are (and is faster than JSON both ways).
+    n = 0
+    # While workers run, only the dates of rejections stay in memory; the rest waits
+    # in the spool, this process's own unlinked file (so pickle is safe; it keeps
+    # dates as they are and is faster than JSON both ways).
     with tempfile.TemporaryFile() as spool, writer:
         for rows in _mailbox_rows(path, jobs, analyzer, progress):
-            _prepare(rows, first)
-            dated += _dated_rejections(rows, len(summary["source"]))
-            pickle.dump([(row.fields, row.signals) for row in rows], spool,
-                        protocol=pickle.HIGHEST_PROTOCOL)
-            for row in rows:
-                for k, values in summary.items():
-                    values.append(row.fields[k])
+            notes = [_fix_date(row.fields) for row in rows]
+            dated += _dated_rejections(rows, n)
+            n += len(rows)
+            pickle.dump([(row.fields, row.signals, note) for row, note in zip(rows, notes,
+                                                                             strict=True)],
+                        spool, protocol=pickle.HIGHEST_PROTOCOL)
         histories = _histories(dated)
         del dated
         spool.seek(0)
+        first: dict[str, str] = {}
+        # Only the few columns summarise() reads are kept, one list per column.
+        summary: dict[str, list[Any]] = {k: [] for k in SUMMARY_COLUMNS}
         piece: list[dict[str, Any]] = []
-        for i, (fields, signals) in enumerate(_unpickled_rows(spool, len(summary["source"]))):
+        for i, (fields, signals, note) in enumerate(_unpickled_rows(spool, n)):
+            _finish(fields, first, note)
             if i in histories:
                 _set_strategies(fields, *rank_for_table(signals, histories[i]))
+            for k, values in summary.items():
+                values.append(fields[k])
             if fields["is_rejection"] or not rejections_only:
                 piece.append(fields)
             if len(piece) == _PIECE:
@@ -494,7 +503,7 @@ def analyse_mailbox_to(path: str | os.PathLike[str], output: str | os.PathLike[s
     return pd.DataFrame(summary, columns=list(SUMMARY_COLUMNS))
 
 
-def _unpickled_rows(spool: IO[bytes], n: int) -> Iterator[tuple[dict[str, Any], Any]]:
+def _unpickled_rows(spool: IO[bytes], n: int) -> Iterator[tuple[dict[str, Any], Any, str]]:
     """The ``n`` rows :func:`analyse_mailbox_to` pickled to ``spool``, chunk by chunk."""
     import pickle
 
