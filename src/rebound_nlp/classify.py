@@ -150,9 +150,9 @@ class Model:
         return self._estimators
 
     def __getstate__(self) -> dict[str, Any]:
-        # Worker processes need only the stacked weights; the loader of a
-        # saved model's estimators is a closure and stays behind.
-        # The feature indexes are compiled hash tables, rebuilt on first use.
+        # Worker processes need only the stacked weights: the loader of a saved
+        # model's estimators (a closure) stays behind, and the feature indexes
+        # (compiled hash tables) are rebuilt on first use.
         state = dict(self.__dict__)
         state["_email_layer"], state["_sentence_layer"] = self._email_layer, self._sentence_layer
         state["_load_estimators"] = None

@@ -136,9 +136,10 @@ class TableWriter:
     """Write a table piece by piece as .csv, .jsonl or .parquet.
 
     Use it as a context manager; each :meth:`write` appends a piece (a
-    DataFrame with :data:`COLUMNS`).  Everything goes to a temporary file
-    beside ``path`` that replaces it when the block ends without error, so an
-    error or an interruption leaves what was at ``path`` as it was.
+    DataFrame with :data:`COLUMNS`), each :meth:`write_rows` a list of row
+    dicts.  Everything goes to a temporary file beside ``path`` that replaces
+    it when the block ends without error, so an error or an interruption
+    leaves what was at ``path`` as it was.
 
     Raises
     ------

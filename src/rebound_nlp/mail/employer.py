@@ -236,6 +236,25 @@ def _run_words(text: str) -> Iterator[list[str]]:
 _RUN_EDGE = ("&", "and", "of")  # never the first or last word of a name
 
 
+def _name_runs(words: list[str], target: str) -> Iterator[str]:
+    """The sub-runs of up to 6 of ``words`` that spell the folded name ``target``: as
+    written, with "&" read as "and", without "and", or before a name ending
+    ("velora" -> "Velora Travel").  Sub-runs are folded from their words' folds."""
+    plain = [_fold(w) for w in words]
+    amp = [_fold(w.replace("&", "and")) for w in words]
+    bare = ["" if w == "and" else f for w, f in zip(words, plain, strict=True)]
+    for i in range(len(words)):
+        if words[i] in _RUN_EDGE:
+            continue
+        for j in range(i + 1, min(len(words), i + 6) + 1):
+            if words[j - 1] in _RUN_EDGE:
+                continue
+            if target in ("".join(plain[i:j]), "".join(amp[i:j]), "".join(bare[i:j])) or (
+                    j - i >= 2 and "".join(plain[i:j - 1]) == target
+                    and words[j - 1].lower() in _NAME_ENDINGS):
+                yield " ".join(words[i:j])
+
+
 def _spelling(core: str, texts: Iterable[str]) -> str:
     """The text's own spelling of the name in ``core`` ('pebbleandvine' -> 'Pebble & Vine')."""
     target = _fold(core)
@@ -244,21 +263,7 @@ def _spelling(core: str, texts: Iterable[str]) -> str:
         if target[:4] not in _fold(text):
             continue  # the name is not in this text at all: skip the sub-runs
         for words in _run_words(text):
-            # Each sub-run of up to 6 words, folded as written, with "&" read as "and",
-            # and without "and", from its words' folds.
-            plain = [_fold(w) for w in words]
-            amp = [_fold(w.replace("&", "and")) for w in words]
-            bare = ["" if w == "and" else f for w, f in zip(words, plain, strict=True)]
-            for i in range(len(words)):
-                if words[i] in _RUN_EDGE:
-                    continue
-                for j in range(i + 1, min(len(words), i + 6) + 1):
-                    if words[j - 1] in _RUN_EDGE:
-                        continue
-                    if target in ("".join(plain[i:j]), "".join(amp[i:j]), "".join(bare[i:j])) \
-                            or (j - i >= 2 and "".join(plain[i:j - 1]) == target
-                                and words[j - 1].lower() in _NAME_ENDINGS):
-                        found[" ".join(words[i:j])] += 1  # "velora" -> "Velora Travel" too
+            found.update(_name_runs(words, target))
     if not found:
         return ""
     # The fullest name ("Velora Travel" over "Velora"), then the most frequent, then the

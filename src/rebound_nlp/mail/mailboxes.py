@@ -102,7 +102,11 @@ def _open_regular(path: Path) -> IO[bytes] | str:
     # opening it must not wait for a writer.
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
     fh = os.fdopen(fd, "rb")
-    mode = os.fstat(fh.fileno()).st_mode
+    try:
+        mode = os.fstat(fh.fileno()).st_mode
+    except OSError:
+        fh.close()
+        raise
     if not stat.S_ISREG(mode):
         fh.close()
         return f"skipped: not a regular file ({_file_type(mode)})"
