@@ -498,6 +498,7 @@ def analyse_mailbox_to(path: str | os.PathLike[str], output: str | os.PathLike[s
                 piece = []
         if piece:
             writer.write_rows(piece)
+    del first, histories, piece  # before pandas comes in, when memory peaks
     import pandas as pd
 
     return pd.DataFrame(summary, columns=list(SUMMARY_COLUMNS))
