@@ -128,8 +128,9 @@ def _part_text(part: Message, limit: int) -> str:
 
 
 def _body(msg: Message) -> str:
+    """The text parts, or else the HTML parts as text (decoded only then)."""
     plain: list[str] = []
-    html: list[str] = []
+    html: list[Message] = []
     for part in msg.walk():
         if part.is_multipart() or part.get_content_disposition() == "attachment":
             continue
@@ -137,14 +138,13 @@ def _body(msg: Message) -> str:
         if ctype == "text/plain":
             plain.append(_part_text(part, MAX_BODY_CHARS))
         elif ctype == "text/html":
-            # Markup takes room: read more HTML for as much text (but html2text
-            # takes about a second for this much).
-            html.append(_part_text(part, 2 * MAX_BODY_CHARS))
-        elif ctype == "message/rfc822":
-            continue
+            html.append(part)
     if plain:
         return "\n\n".join(plain)[:MAX_BODY_CHARS]
-    return "\n\n".join(html_to_text(h) for h in html)[:MAX_BODY_CHARS]
+    # Markup takes room: read more HTML for as much text (but html2text takes
+    # about a second for this much).
+    return "\n\n".join(html_to_text(_part_text(h, 2 * MAX_BODY_CHARS))
+                       for h in html)[:MAX_BODY_CHARS]
 
 
 def _date(msg: Message) -> datetime | None:
