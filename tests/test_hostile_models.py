@@ -182,6 +182,9 @@ class _Payload:
         return os.mkdir, (str(self.marker),)
 
 
+_REJECTION = "Thank you for applying. Unfortunately we have decided not to move forward."
+
+
 @pytest.mark.parametrize("swap", ["in place", "renamed over"])
 def test_file_swapped_after_loading_is_never_read(tmp_path: Path, saved: Path, swap: str) -> None:
     """The estimators are read on first use, after load_model checked them: a joblib
@@ -199,7 +202,10 @@ def test_file_swapped_after_loading_is_never_read(tmp_path: Path, saved: Path, s
     with pytest.raises(ModelIntegrityError, match="changed after the model was loaded"):
         _ = model.email_heads
     assert not marker.exists()
-    assert "kind" in model.heads  # the stacked weights were read at load: still predicting
+    # The stacked weights were read at load: the model still predicts.
+    from rebound_nlp.analyzer import Analyzer
+
+    assert Analyzer(model).analyse([_REJECTION], [""])[0].kind == "rejection"
 
 
 def test_estimators_are_read_on_first_use_from_any_working_folder(
@@ -215,9 +221,6 @@ def test_packaged_model_loads_through_its_link() -> None:
     """The shipped model may be reached through a symbolic link (as in a source
     checkout); its files still resolve inside its folder."""
     assert "kind" in load_model().heads
-
-
-_REJECTION = "Thank you for applying. Unfortunately we have decided not to move forward."
 
 
 def test_copy_sent_to_a_worker_holds_weights_only(saved: Path) -> None:
