@@ -166,13 +166,15 @@ def test_sentence_kernel_refuses_a_text_shorter_than_the_tokens() -> None:
 
 
 def test_the_pipeline_computes_every_lexical_attribute_read() -> None:
-    """New words get only the lexical attributes the pipeline lists: every one the
-    features and the sentence component read must be among them."""
+    """New words get only the lexical attributes that the features and the sentence
+    component read: norm, space, punctuation, number, URL and e-mail."""
     import spacy
+    from spacy.attrs import IS_PUNCT, IS_SPACE, LIKE_EMAIL, LIKE_NUM, LIKE_URL, NORM
 
-    from rebound_nlp.features import _ATTRS
-    from rebound_nlp.nlp.pipeline import _LEXEME_ATTRS, _SENTENCE_ATTRS
+    from rebound_nlp.nlp import TOKEN_ATTRS, get_nlp
+    from rebound_nlp.nlp.pipeline import _SENTENCE_ATTRS
 
     lexical = set(spacy.blank("en").vocab.lex_attr_getters)
-    assert (set(_ATTRS) | set(_SENTENCE_ATTRS)) & lexical <= _LEXEME_ATTRS
-    assert _LEXEME_ATTRS.issubset(lexical)
+    kept = set(get_nlp().vocab.lex_attr_getters)
+    assert kept == (set(TOKEN_ATTRS) | set(_SENTENCE_ATTRS)) & lexical
+    assert kept == {NORM, IS_SPACE, IS_PUNCT, LIKE_NUM, LIKE_URL, LIKE_EMAIL}

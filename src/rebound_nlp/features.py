@@ -26,17 +26,6 @@ from operator import itemgetter
 from typing import Any
 
 import numpy as np
-from spacy.attrs import (
-    IDX,
-    IS_PUNCT,
-    IS_SPACE,
-    LENGTH,
-    LIKE_EMAIL,
-    LIKE_NUM,
-    LIKE_URL,
-    NORM,
-    SENT_START,
-)
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span
@@ -51,7 +40,7 @@ from rebound_nlp._kernel import (
     hash_text,
     scan_words,
 )
-from rebound_nlp.nlp import CUE_EXTENSION, doc_text
+from rebound_nlp.nlp import CUE_EXTENSION, TOKEN_ATTRS, doc_text
 from rebound_nlp.nlp.patterns import (
     EMAIL_CUES,
     NEGATED,
@@ -119,7 +108,6 @@ _URL, _EMAIL, _NUM = "<url>", "<email>", "<num>"
 _KEEP_PUNCT_KEYS = np.array(sorted(get_string_id(w) for w in _KEEP_PUNCT), dtype=np.uint64)
 _SPECIAL_KEYS = {get_string_id(w): w for w in (_URL, _EMAIL, _NUM)}
 _URL_KEY, _EMAIL_KEY, _NUM_KEY = (get_string_id(w) for w in (_URL, _EMAIL, _NUM))
-_ATTRS = [IDX, LENGTH, NORM, IS_SPACE, IS_PUNCT, LIKE_NUM, LIKE_URL, LIKE_EMAIL, SENT_START]
 
 
 @dataclass(slots=True)
@@ -255,7 +243,7 @@ def read_docs(docs: Sequence[Doc]) -> DocBatch:
     more than everything done with them here.
     """
     texts = [doc_text(doc) for doc in docs]
-    tables = [doc.to_array(_ATTRS) for doc in docs]
+    tables = [doc.to_array(TOKEN_ATTRS) for doc in docs]
     sizes = [len(table) for table in tables]
     if not any(sizes):
         return _empty_batch(texts)

@@ -3,10 +3,12 @@
 from rebound_nlp.nlp.pipeline import (
     CUE_EXTENSION,
     MAX_CHARS,
+    TOKEN_ATTRS,
     doc_text,
     get_nlp,
     make_doc,
     make_docs,
 )
 
-__all__ = ["CUE_EXTENSION", "MAX_CHARS", "doc_text", "get_nlp", "make_doc", "make_docs"]
+__all__ = ["CUE_EXTENSION", "MAX_CHARS", "TOKEN_ATTRS", "doc_text", "get_nlp", "make_doc",
+           "make_docs"]

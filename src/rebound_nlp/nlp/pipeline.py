@@ -37,7 +37,8 @@ from rebound_nlp.nlp.patterns import EMAIL_CUES, SENTENCE_CUE_PREFIX, SENTENCE_C
 from rebound_nlp.once import Once
 from rebound_nlp.text import MAX_CHARS, safe_text
 
-__all__ = ["CUE_EXTENSION", "MAX_CHARS", "Cue", "doc_text", "get_nlp", "make_doc", "make_docs"]
+__all__ = ["CUE_EXTENSION", "MAX_CHARS", "TOKEN_ATTRS", "Cue", "doc_text", "get_nlp", "make_doc",
+           "make_docs"]
 
 # Only the first MAX_CHARS characters of a text are analysed (see
 # rebound_nlp.text).  Job emails are far shorter; the cap keeps huge or junk
@@ -54,8 +55,9 @@ Cue = tuple[str, int, int]
 #: where it breaks; longer lines may be hard-wrapped prose that goes on.
 SHORT_LINE = 50
 _SENTENCE_ATTRS = [IDX, LENGTH, SENT_START, IS_PUNCT, LIKE_NUM, ORTH]
-# Every attribute of a word (a lexeme) that the components and the features read.
-_LEXEME_ATTRS = frozenset({NORM, IS_SPACE, IS_PUNCT, LIKE_NUM, LIKE_URL, LIKE_EMAIL})
+#: The token attributes the features read from a Doc, in the column order of
+#: ``Doc.to_array(TOKEN_ATTRS)`` (the compiled kernel names the columns so).
+TOKEN_ATTRS = [IDX, LENGTH, NORM, IS_SPACE, IS_PUNCT, LIKE_NUM, LIKE_URL, LIKE_EMAIL, SENT_START]
 # ORTH keys of the punctuation that ends a sentence for spaCy's sentencizer
 # (none: line breaks alone).
 _SENTENCE_ENDS = np.array(sorted({get_string_id(c) for c in Sentencizer.default_punct_chars}),
@@ -133,9 +135,10 @@ def _build() -> Language:
     # reads; spaCy's twenty others (shape, prefix, is_title, ...) cost most of
     # the tokeniser's time on new words.
     # (spaCy's type stubs omit Vocab.lex_attr_getters.)
+    read = {*TOKEN_ATTRS, *_SENTENCE_ATTRS}
     getters = nlp.vocab.lex_attr_getters  # type: ignore[attr-defined]
     nlp.vocab.lex_attr_getters = {  # type: ignore[attr-defined]
-        attr: get for attr, get in getters.items() if attr in _LEXEME_ATTRS}
+        attr: get for attr, get in getters.items() if attr in read}
     nlp.add_pipe("rebound_sentences")
     nlp.add_pipe("rebound_cues")
     return nlp
