@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from rebound_nlp import advise, analyse, analyse_mailbox
-from rebound_nlp.batch import COLUMNS, SUMMARY_COLUMNS, analyse_mailbox_to
+from rebound_nlp.batch import COLUMNS, SUMMARY_COLUMNS, _RejectionDates, _Row, analyse_mailbox_to
+from rebound_nlp.strategy import History
 from rebound_nlp.table import write_table
 
 FORM = ("Dear Applicant,\n\nThank you for your interest in the {role} position. After careful "
@@ -46,6 +50,33 @@ def test_history_raises_streak_strategies() -> None:
     streak = {2, 7, 8}
     assert len(streak & set(last[:4])) > len(streak & set(alone[:4]))
     assert "history" not in table.columns
+
+
+# Days over two months: many rows share a date or lie exactly 14 or 30 days apart.
+_ROWS = st.lists(st.tuples(st.none() | st.integers(0, 60), st.booleans()), max_size=40)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_ROWS)
+def test_history_counts_earlier_rejections_in_any_mailbox_order(rows: list) -> None:
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+    made = [_Row({"date": None if h is None else start + timedelta(days=h)},
+                 {} if rejection else None) for h, rejection in rows]
+    dates = _RejectionDates()
+    dates.add(made[:5])
+    dates.add(made[5:], 5)
+    # Before a rejection: another dated rejection earlier in (date, row) order, no older
+    # than the window.
+    dated = [(r.fields["date"], i) for i, r in enumerate(made)
+             if r.signals is not None and r.fields["date"] is not None]
+    expected = []
+    for when, i in dated:
+        before = [d for d, j in dated if (d, j) < (when, i)]
+        history = History(*(sum(d >= when - timedelta(days=days) for d in before)
+                            for days in (14, 30)))
+        if history.signals():
+            expected.append((i, history))
+    assert list(dates.histories()) == expected
 
 
 def _mbox_of_rejections(path: Path, n: int) -> Path:

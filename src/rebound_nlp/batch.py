@@ -8,13 +8,15 @@ rejection's strategies are re-ranked with the person's recent history.
 from __future__ import annotations
 
 import os
-from bisect import bisect_left
+from array import array
 from collections import Counter, deque
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import IO, TYPE_CHECKING, Any, Literal
+
+import numpy as np
 
 from rebound_nlp.advice import Advice
 from rebound_nlp.analyzer import Analyzer
@@ -234,36 +236,51 @@ def _rows_of(entry: Future[list[_Row]] | list[_Row]) -> list[_Row]:
     return entry.result() if isinstance(entry, Future) else entry
 
 
-def _histories(dated: list[tuple[datetime, int]]) -> dict[int, History]:
-    """The history of each dated rejection (date, row number) that has one: the
-    rejections before it within 14 and 30 days."""
-    dated = sorted(dated)
-    times = [d for d, _ in dated]
-    found = {}
-    for pos, (when, i) in enumerate(dated):
-        history = History(
-            recent_14=pos - bisect_left(times, when - timedelta(days=14), 0, pos),
-            recent_30=pos - bisect_left(times, when - timedelta(days=30), 0, pos),
-        )
-        if history.signals():
-            found[i] = history
-    return found
+class _RejectionDates:
+    """The dates of the rejections met so far, with their row numbers: 16 bytes
+    each, all a streamed mailbox keeps of a row while workers run."""
+
+    _DAY = 86_400_000_000  # microseconds
+
+    def __init__(self) -> None:
+        self.stamps = array("q")  # microseconds since 1970: exact, unlike float seconds
+        self.rows = array("q")
+
+    def add(self, rows: Sequence[_Row], start: int = 0) -> None:
+        """Note the dated rejections of ``rows`` (dates already through :func:`_finish`),
+        the first of which is row ``start``."""
+        for i, row in enumerate(rows):
+            when = row.fields["date"]
+            if row.signals is not None and isinstance(when, datetime):
+                self.stamps.append((when - _EPOCH) // _MICROSECOND)
+                self.rows.append(start + i)
+
+    def histories(self) -> Iterator[tuple[int, History]]:
+        """(row, history) of each dated rejection that has one, in row order: the
+        rejections before it (by date, then row) within 14 and 30 days."""
+        stamps = np.frombuffer(self.stamps, dtype=np.int64)
+        order = np.lexsort((np.frombuffer(self.rows, dtype=np.int64), stamps))
+        times = stamps[order]
+        recent = {}
+        for days in (14, 30):
+            before = np.arange(len(times)) - np.searchsorted(times, times - days * self._DAY)
+            recent[days] = np.empty_like(before)
+            recent[days][order] = before
+        for k, row in enumerate(self.rows):
+            history = History(recent_14=int(recent[14][k]), recent_30=int(recent[30][k]))
+            if history.signals():
+                yield row, history
 
 
-def _dated_rejections(rows: Sequence[_Row], start: int = 0) -> list[tuple[datetime, int]]:
-    return [(r.fields["date"], start + i) for i, r in enumerate(rows)
-            if r.signals is not None and isinstance(r.fields["date"], datetime)]
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
 
 
-def _fix_date(fields: dict[str, Any]) -> str:
-    """Make a row's date one a table can hold (or empty); the note for an empty one."""
-    fields["date"], note = _timestamp(fields["date"])
-    return note
-
-
-def _finish(fields: dict[str, Any], first: dict[str, str], date_note: str) -> None:
-    """Note in ``error`` a repeated Message-ID (both copies keep their analysis),
-    then ``date_note``; ``first`` maps each Message-ID seen to its source."""
+def _finish(fields: dict[str, Any], first: dict[str, str]) -> None:
+    """Make a row's date one a table can hold (or empty), then note in ``error`` a
+    repeated Message-ID (both copies keep their analysis) and then an emptied date.
+    Rows come in mailbox order; ``first`` maps each Message-ID seen to its source."""
+    fields["date"], date_note = _timestamp(fields["date"])
     mid = fields["message_id"]
     if mid and mid in first and not fields["error"]:
         fields["error"] = f"duplicate Message-ID of {first[mid]}"
@@ -327,8 +344,10 @@ def _date_note(value: Any, why: str) -> str:
 def _frame(rows: list[_Row]) -> pd.DataFrame:
     first: dict[str, str] = {}
     for row in rows:
-        _finish(row.fields, first, _fix_date(row.fields))
-    for i, history in _histories(_dated_rejections(rows)).items():
+        _finish(row.fields, first)
+    dates = _RejectionDates()
+    dates.add(rows)
+    for i, history in dates.histories():
         signals = rows[i].signals
         assert signals is not None, "only rejections have a history"
         _set_strategies(rows[i].fields, *rank_for_table(signals, history))
@@ -465,32 +484,36 @@ def analyse_mailbox_to(path: str | os.PathLike[str], output: str | os.PathLike[s
     jobs = resolve_jobs(jobs)
     writer = TableWriter(output)
     analyzer = Analyzer(model, trusted=trusted)
-    dated: list[tuple[datetime, int]] = []
+    dates = _RejectionDates()
+    first: dict[str, str] = {}
+    # Only the few columns summarise() reads are kept, one list per column.
+    summary: dict[str, list[Any]] = {k: [] for k in SUMMARY_COLUMNS}
     n = 0
-    # While workers run, only the dates of rejections stay in memory; the rest waits
-    # in the spool, this process's own unlinked file (so pickle is safe; it keeps
-    # dates as they are and is faster than JSON both ways).
+    # While workers run, rows wait in the spool, this process's own unlinked file
+    # (so pickle is safe; it keeps dates as they are and is faster than JSON both
+    # ways); what stays in memory is the summary, the Message-IDs and the dates of
+    # rejections.
     with tempfile.TemporaryFile() as spool, writer:
         for rows in _mailbox_rows(path, jobs, analyzer, progress):
-            notes = [_fix_date(row.fields) for row in rows]
-            dated += _dated_rejections(rows, n)
+            for row in rows:
+                _finish(row.fields, first)
+                for k, values in summary.items():
+                    values.append(row.fields[k])
+            dates.add(rows, n)
             n += len(rows)
-            pickle.dump([(row.fields, row.signals, note) for row, note in zip(rows, notes,
-                                                                             strict=True)],
-                        spool, protocol=pickle.HIGHEST_PROTOCOL)
-        histories = _histories(dated)
-        del dated
+            pickle.dump([(row.fields, row.signals) for row in rows], spool,
+                        protocol=pickle.HIGHEST_PROTOCOL)
+        del first
         spool.seek(0)
-        first: dict[str, str] = {}
-        # Only the few columns summarise() reads are kept, one list per column.
-        summary: dict[str, list[Any]] = {k: [] for k in SUMMARY_COLUMNS}
+        # Once every date is known, each rejection's strategies are re-ranked with its history.
+        streaks = dates.histories()
+        streak = next(streaks, None)
         piece: list[dict[str, Any]] = []
-        for i, (fields, signals, note) in enumerate(_unpickled_rows(spool, n)):
-            _finish(fields, first, note)
-            if i in histories:
-                _set_strategies(fields, *rank_for_table(signals, histories[i]))
-            for k, values in summary.items():
-                values.append(fields[k])
+        for i, (fields, signals) in enumerate(_unpickled_rows(spool, n)):
+            if streak is not None and streak[0] == i:
+                assert signals is not None, "only rejections have a history"
+                _set_strategies(fields, *rank_for_table(signals, streak[1]))
+                streak = next(streaks, None)
             if fields["is_rejection"] or not rejections_only:
                 piece.append(fields)
             if len(piece) == _PIECE:
@@ -498,13 +521,14 @@ def analyse_mailbox_to(path: str | os.PathLike[str], output: str | os.PathLike[s
                 piece = []
         if piece:
             writer.write_rows(piece)
-    del first, histories, piece  # before pandas comes in, when memory peaks
+    del dates, streaks, piece  # before pandas comes in, when memory peaks
     import pandas as pd
 
     return pd.DataFrame(summary, columns=list(SUMMARY_COLUMNS))
 
 
-def _unpickled_rows(spool: IO[bytes], n: int) -> Iterator[tuple[dict[str, Any], Any, str]]:
+def _unpickled_rows(spool: IO[bytes], n: int
+                    ) -> Iterator[tuple[dict[str, Any], dict[str, str] | None]]:
     """The ``n`` rows :func:`analyse_mailbox_to` pickled to ``spool``, chunk by chunk."""
     import pickle
 
