@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import io
 import json
 import shutil
+import zipfile
 from pathlib import Path
+from typing import Any
 
+import numpy as np
 import pytest
 
 from rebound_nlp import advise, load_model
@@ -15,7 +19,7 @@ from rebound_nlp.errors import (
     OutputError,
     UntrustedModelError,
 )
-from rebound_nlp.persist import save_model
+from rebound_nlp.persist import _npz_arrays, save_model
 
 BODY = "Thank you for your interest. Unfortunately the position has been filled."
 
@@ -120,6 +124,51 @@ def test_inference_reads_only_plain_arrays(saved: dict[str, Path]) -> None:
     assert model._estimators is None
     assert sorted(model.email_heads) == sorted(model.heads)
     assert model._estimators is not None
+
+
+def _npz(arrays: dict[str, Any], stored: bool, version: tuple[int, int] | None = None) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
+                         ) as archive:
+        for name, array in arrays.items():
+            npy = io.BytesIO()
+            np.lib.format.write_array(npy, array, version=version, allow_pickle=True)
+            archive.writestr(f"{name}.npy", npy.getvalue())
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("version", [None, (2, 0), (3, 0)], ids=["v1", "v2", "v3"])
+@pytest.mark.parametrize("stored", [True, False], ids=["stored", "deflated"])
+def test_npz_arrays_read_as_numpy_reads_them(stored: bool, version: tuple[int, int] | None
+                                             ) -> None:
+    arrays = {"w": np.arange(12.0).reshape(3, 4), "f": np.asfortranarray(np.eye(3, 2)),
+              "s": np.array(["ab", "c\u00e9"]), "e": np.zeros((0, 5), dtype=np.int32),
+              "n": np.float64(2.5)}
+    data = _npz(arrays, stored, version)
+    got = _npz_arrays(data)
+    with np.load(io.BytesIO(data), allow_pickle=False) as npz:
+        assert set(got) == set(npz)
+        for name, array in npz.items():
+            assert got[name].dtype == array.dtype and got[name].shape == array.shape
+            np.testing.assert_array_equal(got[name], array)
+    # Stored weights are read in place, not copied.
+    in_place = np.shares_memory(got["w"], np.frombuffer(data, dtype=np.uint8))
+    assert in_place == (stored and version != (3, 0))
+
+
+@pytest.mark.parametrize("stored", [True, False], ids=["stored", "deflated"])
+def test_npz_arrays_refuse_objects_and_short_arrays(stored: bool) -> None:
+    with pytest.raises(ValueError, match=r"(?i)object"):
+        _npz_arrays(_npz({"o": np.array([{"a": 1}], dtype=object)}, stored))
+    # A .npy whose header promises six floats but that holds five.
+    npy = io.BytesIO()
+    np.lib.format.write_array(npy, np.arange(6.0))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
+                         ) as archive:
+        archive.writestr("w.npy", npy.getvalue()[:-8])
+    with pytest.raises(ValueError, match=r"not as long as|expected 48 bytes got 40"):
+        _npz_arrays(buffer.getvalue())
 
 
 def test_layers_equal_estimators() -> None:

@@ -17,9 +17,11 @@ import os
 import platform
 import shutil
 import stat
+import struct
 import tempfile
 import zipfile
 from contextlib import ExitStack
+from math import prod
 from pathlib import Path
 from typing import Any, Literal
 
@@ -79,6 +81,45 @@ def _write_npz(path: Path, arrays: dict[str, np.ndarray]) -> None:
             info.compress_type = (zipfile.ZIP_STORED if name.endswith(".weights")
                                   else zipfile.ZIP_DEFLATED)
             archive.writestr(info, buffer.getvalue())
+
+
+def _npz_arrays(data: bytes) -> dict[str, np.ndarray]:
+    """The arrays of an .npz file held in ``data``, as ``np.load`` reads them (no
+    pickles).  Stored (uncompressed) arrays, the weights, are read in place: no
+    copy and no CRC pass, since ``data`` was checked against its sha256."""
+    arrays = {}
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for info in archive.infolist():
+            name = info.filename.removesuffix(".npy")
+            array = _stored_array(data, info) if info.compress_type == zipfile.ZIP_STORED else None
+            if array is None:
+                with archive.open(info) as fh:
+                    array = np.lib.format.read_array(fh, allow_pickle=False)
+            arrays[name] = array
+    return arrays
+
+
+def _stored_array(data: bytes, info: zipfile.ZipInfo) -> np.ndarray | None:
+    """A read-only view of the .npy file stored uncompressed at ``info`` in the zip
+    ``data``; None if its header is of a kind left to numpy's own reader."""
+    # The data follow the local header: 30 bytes, then the name and the extra field.
+    name_size, extra_size = struct.unpack_from("<HH", data, info.header_offset + 26)
+    start = info.header_offset + 30 + name_size + extra_size
+    head = io.BytesIO(data[start:start + min(info.file_size, 4096)])
+    version = np.lib.format.read_magic(head)
+    if version == (1, 0):
+        shape, fortran, dtype = np.lib.format.read_array_header_1_0(head)
+    elif version == (2, 0):
+        shape, fortran, dtype = np.lib.format.read_array_header_2_0(head)
+    else:
+        return None
+    if dtype.hasobject:
+        raise ValueError(f"{info.filename} holds Python objects, which are never loaded")
+    count = prod(shape)
+    if head.tell() + count * dtype.itemsize != info.file_size:
+        raise ValueError(f"{info.filename} is not as long as its header says")
+    array = np.frombuffer(data, dtype=dtype, count=count, offset=start + head.tell())
+    return array.reshape(shape, order="F" if fortran else "C")
 
 
 def library_versions() -> dict[str, str]:
@@ -371,9 +412,8 @@ def _load_dir(directory: Path, *, trusted: bool, packaged: bool) -> Model:
                     f"{directory / file} holds types rebound_nlp does not trust: {untrusted}.")
     # The stacked weights are plain arrays: enough to predict, and safe to read.
     try:
-        with np.load(io.BytesIO(data.pop(LAYERS)), allow_pickle=False) as npz:
-            arrays = dict(npz)
-    except (ValueError, OSError, zipfile.BadZipFile) as exc:
+        arrays = _npz_arrays(data.pop(LAYERS))
+    except (ValueError, OSError, zipfile.BadZipFile, struct.error) as exc:
         raise ModelIntegrityError(f"{directory / LAYERS} cannot be read: {exc}") from exc
     del data
     digests, folder = manifest["files"], directory.absolute()  # the same folder if cwd changes
