@@ -21,6 +21,7 @@ import pandas as pd
 import pytest
 
 from rebound_nlp import analyse, analyse_mailbox, batch
+from rebound_nlp import table as table_module
 from rebound_nlp.batch import COLUMNS
 from rebound_nlp.classify import Model
 from rebound_nlp.errors import OutputError, WriteError
@@ -210,11 +211,12 @@ def test_interrupted_write_keeps_the_old_file(tmp_path: Path, table: pd.DataFram
     path.write_bytes(b"the good old table")
     calls = [0]
 
-    def interrupted(*args: object, **kwargs: object) -> str:
-        calls[0] += 1
-        if calls[0] == 10:
-            raise KeyboardInterrupt
-        return real_dumps(*args, **kwargs)  # type: ignore[arg-type]
+    class Interrupted(json.JSONEncoder):
+        def encode(self, o: object) -> str:
+            calls[0] += 1
+            if calls[0] == 10:
+                raise KeyboardInterrupt
+            return super().encode(o)
 
     real_write = TableWriter.write
 
@@ -222,9 +224,9 @@ def test_interrupted_write_keeps_the_old_file(tmp_path: Path, table: pd.DataFram
         real_write(self, piece.iloc[: len(piece) // 2])  # half a table is on disk
         raise KeyboardInterrupt
 
-    real_dumps = json.dumps
     if suffix == ".jsonl":
-        monkeypatch.setattr(json, "dumps", interrupted)
+        monkeypatch.setattr(table_module, "_JSON", Interrupted(ensure_ascii=False,
+                                                               default=table_module._json_date))
     else:
         monkeypatch.setattr(TableWriter, "write", interrupted_writer)
     with pytest.raises(KeyboardInterrupt):

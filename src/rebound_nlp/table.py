@@ -85,16 +85,19 @@ def _csv_cells(row: dict[str, Any]) -> list[Any]:
     return cells
 
 
-def _json_line(row: dict[str, Any]) -> str:
-    # json.dumps keeps every digit (DataFrame.to_json rounds to 10); missing values are null.
-    return json.dumps(dict(zip(COLUMNS, _cells(row), strict=True)), default=_json_date,
-                      ensure_ascii=False) + "\n"
-
-
 def _json_date(value: Any) -> str:
     if isinstance(value, datetime):  # pandas' Timestamp too
         return value.isoformat()
     raise TypeError(f"cannot write {type(value).__name__} to JSON")
+
+
+# It keeps every digit (DataFrame.to_json rounds to 10); one for all rows.
+_JSON = json.JSONEncoder(ensure_ascii=False, default=_json_date)
+
+
+def _json_line(row: dict[str, Any]) -> str:
+    """A JSONL line; missing values are null."""
+    return _JSON.encode(dict(zip(COLUMNS, _cells(row), strict=True))) + "\n"
 
 
 def check_output(path: str | os.PathLike[str]) -> Path:

@@ -271,6 +271,11 @@ def _spelling(core: str, texts: Iterable[str]) -> str:
     return max(found, key=lambda s: (len(s.split()), found[s], sum(c.isupper() for c in s)))
 
 
+@lru_cache(maxsize=4096)  # a mailbox's senders repeat, and each parse takes about 10 µs
+def _parse_address(sender: str) -> tuple[str, str]:
+    return email.utils.parseaddr(sender)
+
+
 def _head_and_tail(body: str, limit: int = 6000) -> str:
     """Long bodies: the opening and the signature are where names are; keep work bounded."""
     return body if len(body) <= limit else body[: limit - 1500] + "\n" + body[-1500:]
@@ -356,7 +361,7 @@ def employer_of(sender: str, subject: str = "", body: str = "") -> str:
     """
     body = _head_and_tail(body)
     try:
-        name, address = email.utils.parseaddr(sender)
+        name, address = _parse_address(sender)
     except Exception:  # a malformed header must not stop a batch
         name, address = "", ""
     core, sub = _domain_labels(address)
@@ -399,7 +404,7 @@ def is_personal_address(sender: str) -> bool:
     (True, False)
     """
     try:
-        address = email.utils.parseaddr(sender)[1]
+        address = _parse_address(sender)[1]
     except Exception:
         return False
     core, _ = _domain_labels(address)
@@ -416,7 +421,7 @@ def company_of(sender: str) -> str:
     >>> company_of("Jo Smith <jo@gmail.com>")
     ''
     """
-    name, address = email.utils.parseaddr(sender)
+    name, address = _parse_address(sender)
     domain = address.rpartition("@")[2].lower()
     labels = [p for p in domain.split(".") if p]
     core = labels[-2] if len(labels) >= 2 else ""
