@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from rebound_nlp import advise, analyse, analyse_mailbox
-from rebound_nlp.batch import COLUMNS, SUMMARY_COLUMNS, _RejectionDates, _Row, analyse_mailbox_to
+from rebound_nlp.batch import COLUMNS, SUMMARY_COLUMNS, _RejectionDates, analyse_mailbox_to
 from rebound_nlp.strategy import History
 from rebound_nlp.table import write_table
 
@@ -52,45 +52,60 @@ def test_history_raises_streak_strategies() -> None:
     assert "history" not in table.columns
 
 
-# Days over two months: many rows share a date or lie exactly 14 or 30 days apart.
-_ROWS = st.lists(st.tuples(st.none() | st.integers(0, 60), st.booleans()), max_size=40)
+# Days over two months, many of them exactly 14 or 30 days apart, shared by several rows;
+# most rows dated rejections.
+_DAYS = st.sampled_from([0, 1, 2, 14, 15, 16, 29, 30, 31, 44, 45, 46]) | st.integers(0, 60)
+_ROWS = st.lists(st.tuples(st.one_of(_DAYS, _DAYS, _DAYS, st.none()),
+                           st.sampled_from([True, True, True, False])), max_size=40)
 
 
-@settings(max_examples=200, deadline=None)
-@given(_ROWS)
-def test_history_counts_earlier_rejections_in_any_mailbox_order(rows: list) -> None:
+@settings(max_examples=300, deadline=None)
+@given(_ROWS, st.booleans(), st.booleans())
+@example([(0, True), (1, True), (2, True), (14, True), (44, True)], True, True)  # window edges
+@example([(14, True), (0, True), (1, True), (2, True)], True, False)  # the first one late
+def test_history_of_each_rejection_in_any_mailbox_order(rows: list, tell: bool, in_order: bool
+                                                        ) -> None:
     start = datetime(2026, 1, 1, tzinfo=UTC)
-    made = [_Row({"date": None if h is None else start + timedelta(days=h)},
-                 {} if rejection else None) for h, rejection in rows]
+    dated = [(start + timedelta(days=day), i) for i, (day, rejection) in enumerate(rows)
+             if rejection and day is not None]
+    if in_order:  # as most mailboxes are
+        dated = list(zip(sorted(when for when, _ in dated), [i for _, i in dated], strict=True))
     dates = _RejectionDates()
-    dates.add(made[:5])
-    dates.add(made[5:], 5)
-    # Before a rejection: another dated rejection earlier in (date, row) order, no older
-    # than the window.
-    dated = [(r.fields["date"], i) for i, r in enumerate(made)
-             if r.signals is not None and r.fields["date"] is not None]
-    expected = []
+    told = {i: dates.add(when, i, tell=tell) or History() for when, i in dated}
+    fixes = list(dates.corrections())
+    assert [i for i, _ in fixes] == sorted(i for i, _ in fixes)
+    fixed = dict(fixes)
     for when, i in dated:
+        # Before a rejection: another one earlier in (date, row) order, within the window.
         before = [d for d, j in dated if (d, j) < (when, i)]
         history = History(*(sum(d >= when - timedelta(days=days) for d in before)
                             for days in (14, 30)))
-        if history.signals():
-            expected.append((i, history))
-    assert list(dates.histories()) == expected
+        if i in fixed:  # corrected: what add() told shows other signals
+            assert fixed[i] == history
+            assert told[i].signals() != history.signals()
+        else:  # what add() told stands
+            assert told[i].signals() == history.signals()
+    if not tell:
+        assert set(told.values()) <= {History()}
+    elif [when for when, _ in dated] == sorted(when for when, _ in dated):
+        assert not fixes  # a mailbox in date order is written in one pass
 
 
-def _mbox_of_rejections(path: Path, n: int) -> Path:
+def _mbox_of_rejections(path: Path, n: int, order: str = "dated") -> Path:
     """An mbox of ``n`` rejections two days apart (a streak), plus two duplicates, the
-    second with a date a table cannot hold."""
-    lines = []
+    second with a date a table cannot hold.  ``order``: the streak's messages in date
+    order, ``"late"`` (the first one last) or ``"reversed"``."""
+    blocks = []
     for k in range(n + 1):
         day = 1 + 2 * min(k, n - 1)
-        lines += [f"From x@y.example Mon Mar {day:2d} 10:00:00 2026",
-                  "From: Recruiting <jobs@orrin-systems.example>",
-                  f"Subject: Application {min(k, n - 1)}",
-                  f"Date: Mon, {day} Mar 2026 10:00:00 +0000",
-                  f"Message-ID: <m{min(k, n - 1)}@orrin.example>", "",
-                  FORM.format(role=f"Role {k}"), ""]
+        blocks.append([f"From x@y.example Mon Mar {day:2d} 10:00:00 2026",
+                       "From: Recruiting <jobs@orrin-systems.example>",
+                       f"Subject: Application {min(k, n - 1)}",
+                       f"Date: Mon, {day} Mar 2026 10:00:00 +0000",
+                       f"Message-ID: <m{min(k, n - 1)}@orrin.example>", "",
+                       FORM.format(role=f"Role {k}"), ""])
+    blocks = {"dated": blocks, "late": blocks[1:] + blocks[:1], "reversed": blocks[::-1]}[order]
+    lines = [line for block in blocks for line in block]
     lines += ["From x@y.example Mon Mar  1 10:00:00 2026",  # both notes, in this order
               "Subject: Application 0", "Date: Fri, 31 Dec 9999 10:00:00 +0000",
               "Message-ID: <m0@orrin.example>", "", FORM.format(role="Role 0"), ""]
@@ -113,3 +128,17 @@ def test_streamed_file_equals_the_table(tmp_path: Path, suffix: str) -> None:
     assert summary["kind"].tolist() == table["kind"].tolist()
     only = analyse_mailbox_to(mbox, tmp_path / f"rejections{suffix}", rejections_only=True)
     assert len(only) == len(table)
+
+
+@pytest.mark.parametrize("order", ["late", "reversed"])
+@pytest.mark.parametrize("suffix", [".csv", ".jsonl", ".parquet"], ids=["csv", "jsonl", "parquet"])
+def test_streamed_file_out_of_date_order_equals_the_table(tmp_path: Path, suffix: str,
+                                                          order: str) -> None:
+    """Rows written before a later message changed their history are written again."""
+    mbox = _mbox_of_rejections(tmp_path / "box.mbox", 7, order)
+    table = analyse_mailbox(mbox)
+    assert len({tuple(s) for s in table["strategies"]}) > 2  # histories changed some
+    write_table(table, tmp_path / f"whole{suffix}")
+    analyse_mailbox_to(mbox, tmp_path / f"streamed{suffix}")
+    assert (tmp_path / f"whole{suffix}").read_bytes() == (tmp_path / f"streamed{suffix}"
+                                                          ).read_bytes()

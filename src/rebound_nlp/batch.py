@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from array import array
+from bisect import bisect_left
 from collections import Counter, deque
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -237,27 +238,43 @@ def _rows_of(entry: Future[list[_Row]] | list[_Row]) -> list[_Row]:
 
 
 class _RejectionDates:
-    """The dates of the rejections met so far, with their row numbers: 16 bytes
-    each, all a streamed mailbox keeps of a row while workers run."""
+    """The dates of a mailbox's rejections, noted in mailbox order, and each one's
+    history: the rejections before it (by date, then row) within 14 and 30 days.
+
+    While the dates come in order (as in most mailboxes), :meth:`add` already
+    knows a rejection's history, so that its row can be written at once; each
+    rejection costs 32 bytes here.
+    """
 
     _DAY = 86_400_000_000  # microseconds
 
     def __init__(self) -> None:
         self.stamps = array("q")  # microseconds since 1970: exact, unlike float seconds
         self.rows = array("q")
+        # The history add() gave, -1 for none (the dates were out of order by then).
+        self.told_14, self.told_30 = array("q"), array("q")
 
-    def add(self, rows: Sequence[_Row], start: int = 0) -> None:
-        """Note the dated rejections of ``rows`` (dates already through :func:`_finish`),
-        the first of which is row ``start``."""
-        for i, row in enumerate(rows):
-            when = row.fields["date"]
-            if row.signals is not None and isinstance(when, datetime):
-                self.stamps.append((when - _EPOCH) // _MICROSECOND)
-                self.rows.append(start + i)
+    def add(self, when: datetime, row: int, *, tell: bool = True) -> History | None:
+        """Note rejection ``row``, dated ``when`` (through :func:`_finish`), and give
+        its history if ``tell`` and every earlier rejection was dated no later."""
+        stamp = (when - _EPOCH) // _MICROSECOND
+        n = len(self.stamps)
+        told = None
+        if tell and (not n or self.told_14[-1] >= 0) and (not n or self.stamps[-1] <= stamp):
+            # Later rows date from ``stamp`` on: they are after this one, and the
+            # earlier ones are sorted.
+            told = History(recent_14=n - bisect_left(self.stamps, stamp - 14 * self._DAY),
+                           recent_30=n - bisect_left(self.stamps, stamp - 30 * self._DAY))
+        self.stamps.append(stamp)
+        self.rows.append(row)
+        self.told_14.append(-1 if told is None else told.recent_14)
+        self.told_30.append(-1 if told is None else told.recent_30)
+        return told
 
-    def histories(self) -> Iterator[tuple[int, History]]:
-        """(row, history) of each dated rejection that has one, in row order: the
-        rejections before it (by date, then row) within 14 and 30 days."""
+    def corrections(self) -> Iterator[tuple[int, History]]:
+        """(row, history), in row order, of each rejection whose history, now that
+        every date is known, shows other streak signals than what :meth:`add` told
+        (none, when it told nothing)."""
         stamps = np.frombuffer(self.stamps, dtype=np.int64)
         order = np.lexsort((np.frombuffer(self.rows, dtype=np.int64), stamps))
         times = stamps[order]
@@ -268,7 +285,9 @@ class _RejectionDates:
             recent[days][order] = before
         for k, row in enumerate(self.rows):
             history = History(recent_14=int(recent[14][k]), recent_30=int(recent[30][k]))
-            if history.signals():
+            told = (History(recent_14=self.told_14[k], recent_30=self.told_30[k])
+                    if self.told_14[k] >= 0 else History())
+            if history.signals() != told.signals():
                 yield row, history
 
 
@@ -346,12 +365,24 @@ def _frame(rows: list[_Row]) -> pd.DataFrame:
     for row in rows:
         _finish(row.fields, first)
     dates = _RejectionDates()
-    dates.add(rows)
-    for i, history in dates.histories():
-        signals = rows[i].signals
-        assert signals is not None, "only rejections have a history"
-        _set_strategies(rows[i].fields, *rank_for_table(signals, history))
+    for i, row in enumerate(rows):
+        if row.signals is not None and isinstance(row.fields["date"], datetime):
+            dates.add(row.fields["date"], i, tell=False)
+    for i, history in dates.corrections():
+        rows[i].fields.update(_ranked(rows[i].fields, rows[i].signals, history))
     return to_frame([r.fields for r in rows])
+
+
+def _ranked(fields: dict[str, Any], signals: dict[str, str] | None, history: History | None
+            ) -> dict[str, Any]:
+    """``fields`` with the strategies ranked anew with ``history`` (in a copy), if the
+    history shows a streak; else ``fields`` itself, ranked as the email alone."""
+    if history is None or not history.signals():
+        return fields
+    assert signals is not None, "only rejections have a history"
+    ranked = dict(fields)
+    _set_strategies(ranked, *rank_for_table(signals, history))
+    return ranked
 
 
 def _mailbox_rows(path: str | os.PathLike[str], jobs: int, analyzer: Analyzer, progress: bool
@@ -488,48 +519,66 @@ def analyse_mailbox_to(path: str | os.PathLike[str], output: str | os.PathLike[s
     first: dict[str, str] = {}
     # Only the few columns summarise() reads are kept, one list per column.
     summary: dict[str, list[Any]] = {k: [] for k in SUMMARY_COLUMNS}
-    n = 0
+    n = kept = 0
     # While workers run, rows wait in the spool, this process's own unlinked file
     # (so pickle is safe; it keeps dates as they are and is faster than JSON both
-    # ways); what stays in memory is the summary, the Message-IDs and the dates of
-    # rejections.
+    # ways), already encoded as their lines of CSV or JSONL.  The history of a
+    # rejection is known at once while the mailbox is in date order; the few rows
+    # that later dates change are encoded again at the end, so each dated
+    # rejection keeps its fields in the spool too.
     with tempfile.TemporaryFile() as spool, writer:
         for rows in _mailbox_rows(path, jobs, analyzer, progress):
+            entries = []
             for row in rows:
-                _finish(row.fields, first)
+                fields, signals = row.fields, row.signals
+                _finish(fields, first)
                 for k, values in summary.items():
-                    values.append(row.fields[k])
-            dates.add(rows, n)
-            n += len(rows)
-            pickle.dump([(row.fields, row.signals) for row in rows], spool,
-                        protocol=pickle.HIGHEST_PROTOCOL)
+                    values.append(fields[k])
+                n += 1
+                if signals is None and rejections_only:
+                    continue
+                told, dated = None, signals is not None and isinstance(fields["date"], datetime)
+                if dated:
+                    told = dates.add(fields["date"], n - 1, tell=writer.writes_lines)
+                line = writer.line(_ranked(fields, signals, told))
+                entries.append((n - 1, line, fields if dated or line is None else None, signals))
+            pickle.dump(entries, spool, protocol=pickle.HIGHEST_PROTOCOL)
+            kept += len(entries)
         del first
         spool.seek(0)
-        # Once every date is known, each rejection's strategies are re-ranked with its history.
-        streaks = dates.histories()
-        streak = next(streaks, None)
-        piece: list[dict[str, Any]] = []
-        for i, (fields, signals) in enumerate(_unpickled_rows(spool, n)):
-            if streak is not None and streak[0] == i:
-                assert signals is not None, "only rejections have a history"
-                _set_strategies(fields, *rank_for_table(signals, streak[1]))
-                streak = next(streaks, None)
-            if fields["is_rejection"] or not rejections_only:
+        fixes = dates.corrections()
+        fix = next(fixes, None)
+        lines: list[str] = []
+        piece: list[dict[str, Any]] = []  # Parquet's rows
+        for i, line, fields, signals in _unpickled_rows(spool, kept):
+            if fix is not None and fix[0] == i:
+                assert fields is not None, "a dated rejection keeps its fields"
+                fields = _ranked(fields, signals, fix[1])
+                line = writer.line(fields)
+                fix = next(fixes, None)
+            if line is None:
                 piece.append(fields)
+            else:
+                lines.append(line)
+            if len(lines) == _PIECE:
+                writer.write_lines(lines)
+                lines = []
             if len(piece) == _PIECE:
                 writer.write_rows(piece)
                 piece = []
+        if lines:
+            writer.write_lines(lines)
         if piece:
             writer.write_rows(piece)
-    del dates, streaks, piece  # before pandas comes in, when memory peaks
+    del dates, fixes, lines, piece  # before pandas comes in, when memory peaks
     import pandas as pd
 
     return pd.DataFrame(summary, columns=list(SUMMARY_COLUMNS))
 
 
-def _unpickled_rows(spool: IO[bytes], n: int
-                    ) -> Iterator[tuple[dict[str, Any], dict[str, str] | None]]:
-    """The ``n`` rows :func:`analyse_mailbox_to` pickled to ``spool``, chunk by chunk."""
+def _unpickled_rows(spool: IO[bytes], n: int) -> Iterator[tuple[int, str | None, Any, Any]]:
+    """The ``n`` entries :func:`analyse_mailbox_to` pickled to ``spool``, chunk by chunk:
+    (row number, line, fields, strategy signals)."""
     import pickle
 
     while n > 0:

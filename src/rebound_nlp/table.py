@@ -8,9 +8,10 @@ temporary file that replaces the target only once complete.
 from __future__ import annotations
 
 import csv
+import io
 import json
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -77,12 +78,21 @@ def _cells(row: dict[str, Any]) -> list[Any]:
 _LIST_AT = [COLUMNS.index(name) for name in LIST_COLUMNS]
 
 
-def _csv_cells(row: dict[str, Any]) -> list[Any]:
-    """A CSV line's values: lists as JSON; dates print as pandas prints them."""
+def _csv_header() -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator=os.linesep).writerow(COLUMNS)
+    return buffer.getvalue()
+
+
+def _csv_line(row: dict[str, Any]) -> str:
+    """A CSV line: lists as JSON; dates print as pandas prints them."""
     cells = _cells(row)
     for i in _LIST_AT:
         cells[i] = json.dumps(cells[i])
-    return cells
+    buffer = io.StringIO()
+    # The csv module quotes as pandas' to_csv does, which uses it.
+    csv.writer(buffer, lineterminator=os.linesep).writerow(cells)
+    return buffer.getvalue()
 
 
 def _json_date(value: Any) -> str:
@@ -140,7 +150,8 @@ class TableWriter:
 
     Use it as a context manager; each :meth:`write` appends a piece (a
     DataFrame with :data:`COLUMNS`), each :meth:`write_rows` a list of row
-    dicts.  Everything goes to a temporary file beside ``path`` that replaces
+    dicts, and for CSV and JSONL each :meth:`write_lines` rows that
+    :meth:`line` encoded.  Everything goes to a temporary file beside ``path`` that replaces
     it when the block ends without error, so an error or an interruption
     leaves what was at ``path`` as it was.
 
@@ -165,6 +176,8 @@ class TableWriter:
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = check_output(path)
         self.suffix = self.path.suffix.lower()
+        self._encode: Callable[[dict[str, Any]], str] | None = {
+            ".csv": _csv_line, ".jsonl": _json_line}.get(self.suffix)
         self.rows = 0
         self._started = False
         self._stack = ExitStack()
@@ -209,17 +222,28 @@ class TableWriter:
         if self._parquet is not None:
             self.write(to_frame(list(rows)))
             return
-        assert self._fh is not None
+        assert self._encode is not None
+        self.write_lines(list(map(self._encode, rows)))
+
+    @property
+    def writes_lines(self) -> bool:
+        """Whether rows are written as lines (CSV, JSONL), which :meth:`line` makes."""
+        return self._encode is not None
+
+    def line(self, row: dict[str, Any]) -> str | None:
+        """A row as :meth:`write_lines` takes it: its CSV or JSONL line (None for
+        Parquet, which is written by columns).  Needs no open file: rows can be
+        encoded where they are made."""
+        return None if self._encode is None else self._encode(row)
+
+    def write_lines(self, lines: Sequence[str]) -> None:
+        """Append rows encoded by :meth:`line` (CSV and JSONL only)."""
+        assert self._fh is not None, "lines are for CSV and JSONL, within the with block"
         with _os_errors(self.path):
-            if self.suffix == ".csv":
-                # The csv module quotes as pandas' to_csv does, which uses it.
-                out = csv.writer(self._fh, lineterminator=os.linesep)
-                if not self._started:
-                    out.writerow(COLUMNS)
-                out.writerows(map(_csv_cells, rows))
-            else:
-                self._fh.writelines(map(_json_line, rows))
-            self.rows += len(rows)
+            if not self._started and self.suffix == ".csv":
+                self._fh.write(_csv_header())
+            self._fh.writelines(lines)
+            self.rows += len(lines)
             self._started = True
 
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
