@@ -271,6 +271,13 @@ class _RejectionDates:
         self.told_30.append(-1 if told is None else told.recent_30)
         return told
 
+    def told(self, row: int) -> History | None:
+        """What :meth:`add` told of rejection ``row``."""
+        k = bisect_left(self.rows, row)
+        if k == len(self.rows) or self.rows[k] != row or self.told_14[k] < 0:
+            return None
+        return History(recent_14=self.told_14[k], recent_30=self.told_30[k])
+
     def corrections(self) -> Iterator[tuple[int, History]]:
         """(row, history), in row order, of each rejection whose history, now that
         every date is known, shows other streak signals than what :meth:`add` told
@@ -295,18 +302,25 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MICROSECOND = timedelta(microseconds=1)
 
 
-def _finish(fields: dict[str, Any], first: dict[str, str]) -> None:
-    """Make a row's date one a table can hold (or empty), then note in ``error`` a
-    repeated Message-ID (both copies keep their analysis) and then an emptied date.
-    Rows come in mailbox order; ``first`` maps each Message-ID seen to its source."""
-    fields["date"], date_note = _timestamp(fields["date"])
+def _fix_date(fields: dict[str, Any]) -> str:
+    """Make a row's date one a table can hold (or empty); the note for an emptied one."""
+    fields["date"], note = _timestamp(fields["date"])
+    return note
+
+
+def _finish(fields: dict[str, Any], first: dict[str, str], date_note: str) -> bool:
+    """Note in ``error`` a repeated Message-ID (both copies keep their analysis), then
+    ``date_note``; whether the Message-ID was noted as repeated.  Rows come in mailbox
+    order; ``first`` maps each Message-ID seen to its source."""
     mid = fields["message_id"]
-    if mid and mid in first and not fields["error"]:
+    repeated = bool(mid) and mid in first and not fields["error"]
+    if repeated:
         fields["error"] = f"duplicate Message-ID of {first[mid]}"
     if mid:
         first.setdefault(mid, fields["source"])
     if date_note:
         _note(fields, date_note)
+    return repeated
 
 
 def _note(row: dict[str, Any], note: str) -> None:
@@ -363,7 +377,7 @@ def _date_note(value: Any, why: str) -> str:
 def _frame(rows: list[_Row]) -> pd.DataFrame:
     first: dict[str, str] = {}
     for row in rows:
-        _finish(row.fields, first)
+        _finish(row.fields, first, _fix_date(row.fields))
     dates = _RejectionDates()
     for i, row in enumerate(rows):
         if row.signals is not None and isinstance(row.fields["date"], datetime):
@@ -516,46 +530,48 @@ def analyse_mailbox_to(path: str | os.PathLike[str], output: str | os.PathLike[s
     writer = TableWriter(output)
     analyzer = Analyzer(model, trusted=trusted)
     dates = _RejectionDates()
-    first: dict[str, str] = {}
-    # Only the few columns summarise() reads are kept, one list per column.
-    summary: dict[str, list[Any]] = {k: [] for k in SUMMARY_COLUMNS}
-    n = kept = 0
+    n = 0
     # While workers run, rows wait in the spool, this process's own unlinked file
     # (so pickle is safe; it keeps dates as they are and is faster than JSON both
-    # ways), already encoded as their lines of CSV or JSONL.  The history of a
-    # rejection is known at once while the mailbox is in date order; the few rows
-    # that later dates change are encoded again at the end, so each dated
-    # rejection keeps its fields in the spool too.
+    # ways), with their lines of CSV or JSONL: a rejection's history is known at
+    # once while the mailbox is in date order.  Only the dates of rejections stay
+    # in memory.  Once all are in, the few rows that later dates or a repeated
+    # Message-ID change are encoded again.
     with tempfile.TemporaryFile() as spool, writer:
         for rows in _mailbox_rows(path, jobs, analyzer, progress):
             entries = []
             for row in rows:
                 fields, signals = row.fields, row.signals
-                _finish(fields, first)
-                for k, values in summary.items():
-                    values.append(fields[k])
+                note, told = _fix_date(fields), None
+                if signals is not None and isinstance(fields["date"], datetime):
+                    told = dates.add(fields["date"], n, tell=writer.writes_lines)
+                shown = dict(fields)
+                _finish(shown, {}, note)  # as if its Message-ID were the first
+                entries.append((writer.line(_ranked(shown, signals, told)), fields, note,
+                                signals))
                 n += 1
-                if signals is None and rejections_only:
-                    continue
-                told, dated = None, signals is not None and isinstance(fields["date"], datetime)
-                if dated:
-                    told = dates.add(fields["date"], n - 1, tell=writer.writes_lines)
-                line = writer.line(_ranked(fields, signals, told))
-                entries.append((n - 1, line, fields if dated or line is None else None, signals))
             pickle.dump(entries, spool, protocol=pickle.HIGHEST_PROTOCOL)
-            kept += len(entries)
-        del first
         spool.seek(0)
         fixes = dates.corrections()
         fix = next(fixes, None)
+        first: dict[str, str] = {}
+        # Only the few columns summarise() reads are kept, one list per column.
+        summary: dict[str, list[Any]] = {k: [] for k in SUMMARY_COLUMNS}
         lines: list[str] = []
         piece: list[dict[str, Any]] = []  # Parquet's rows
-        for i, line, fields, signals in _unpickled_rows(spool, kept):
+        for i, (line, fields, note, signals) in enumerate(_unpickled_rows(spool, n)):
+            history = None
             if fix is not None and fix[0] == i:
-                assert fields is not None, "a dated rejection keeps its fields"
-                fields = _ranked(fields, signals, fix[1])
+                history, fix, line = fix[1], next(fixes, None), None
+            if _finish(fields, first, note) and line is not None:
+                history, line = dates.told(i), None
+            if line is None:
+                fields = _ranked(fields, signals, history)
                 line = writer.line(fields)
-                fix = next(fixes, None)
+            for k, values in summary.items():
+                values.append(fields[k])
+            if signals is None and rejections_only:
+                continue
             if line is None:
                 piece.append(fields)
             else:
@@ -570,15 +586,15 @@ def analyse_mailbox_to(path: str | os.PathLike[str], output: str | os.PathLike[s
             writer.write_lines(lines)
         if piece:
             writer.write_rows(piece)
-    del dates, fixes, lines, piece  # before pandas comes in, when memory peaks
+    del dates, fixes, first, lines, piece  # before pandas comes in, when memory peaks
     import pandas as pd
 
     return pd.DataFrame(summary, columns=list(SUMMARY_COLUMNS))
 
 
-def _unpickled_rows(spool: IO[bytes], n: int) -> Iterator[tuple[int, str | None, Any, Any]]:
-    """The ``n`` entries :func:`analyse_mailbox_to` pickled to ``spool``, chunk by chunk:
-    (row number, line, fields, strategy signals)."""
+def _unpickled_rows(spool: IO[bytes], n: int) -> Iterator[tuple[str | None, Any, str, Any]]:
+    """The ``n`` rows :func:`analyse_mailbox_to` pickled to ``spool``, chunk by chunk:
+    (line, fields, date note, strategy signals)."""
     import pickle
 
     while n > 0:
