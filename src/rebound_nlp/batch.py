@@ -1,8 +1,9 @@
 """Analyse many emails, or a whole mailbox, into one table.
 
 Messages stream through in chunks (parse, clean, spaCy, model), optionally
-shared with worker processes; only the result rows are kept.  Once every row is in, each
-rejection's strategies are re-ranked with the person's recent history.
+shared with worker processes; only the result rows are kept.  Each rejection's
+strategies are ranked with the person's recent history: the rejections dated
+shortly before it anywhere in the mailbox.
 """
 
 from __future__ import annotations
@@ -260,9 +261,9 @@ class _RejectionDates:
         stamp = (when - _EPOCH) // _MICROSECOND
         n = len(self.stamps)
         told = None
-        if tell and (not n or self.told_14[-1] >= 0) and (not n or self.stamps[-1] <= stamp):
-            # Later rows date from ``stamp`` on: they are after this one, and the
-            # earlier ones are sorted.
+        # In order so far: the earlier dates are sorted, and all come before this one.
+        # Should a later rejection be dated earlier, corrections() gives the history anew.
+        if tell and (not n or (self.told_14[-1] >= 0 and self.stamps[-1] <= stamp)):
             told = History(recent_14=n - bisect_left(self.stamps, stamp - 14 * self._DAY),
                            recent_30=n - bisect_left(self.stamps, stamp - 30 * self._DAY))
         self.stamps.append(stamp)

@@ -78,21 +78,19 @@ def _cells(row: dict[str, Any]) -> list[Any]:
 _LIST_AT = [COLUMNS.index(name) for name in LIST_COLUMNS]
 
 
-def _csv_header() -> str:
+def _csv_text(cells: Sequence[Any]) -> str:
+    """One CSV record, quoted as pandas' to_csv quotes (it uses the csv module too)."""
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator=os.linesep).writerow(COLUMNS)
+    csv.writer(buffer, lineterminator=os.linesep).writerow(cells)
     return buffer.getvalue()
 
 
 def _csv_line(row: dict[str, Any]) -> str:
-    """A CSV line: lists as JSON; dates print as pandas prints them."""
+    """A row as CSV: lists as JSON; dates print as pandas prints them."""
     cells = _cells(row)
     for i in _LIST_AT:
         cells[i] = json.dumps(cells[i])
-    buffer = io.StringIO()
-    # The csv module quotes as pandas' to_csv does, which uses it.
-    csv.writer(buffer, lineterminator=os.linesep).writerow(cells)
-    return buffer.getvalue()
+    return _csv_text(cells)
 
 
 def _json_date(value: Any) -> str:
@@ -241,7 +239,7 @@ class TableWriter:
         assert self._fh is not None, "lines are for CSV and JSONL, within the with block"
         with _os_errors(self.path):
             if not self._started and self.suffix == ".csv":
-                self._fh.write(_csv_header())
+                self._fh.write(_csv_text(COLUMNS))
             self._fh.writelines(lines)
             self.rows += len(lines)
             self._started = True
