@@ -173,8 +173,6 @@ def test_npz_arrays_refuse_objects_and_short_arrays(stored: bool) -> None:
 
 def test_layers_equal_estimators() -> None:
     """The stacked weights reproduce each estimator's predict_proba."""
-    import numpy as np
-
     from rebound_nlp.features import email_features, email_items, read_docs
     from rebound_nlp.nlp import make_docs
 
