@@ -93,8 +93,9 @@ def test_history_of_each_rejection_in_any_mailbox_order(rows: list, tell: bool, 
 
 def _mbox_of_rejections(path: Path, n: int, order: str = "dated") -> Path:
     """An mbox of ``n`` rejections two days apart (a streak), plus two duplicates, the
-    second with a date a table cannot hold.  ``order``: the streak's messages in date
-    order, ``"late"`` (the first one last) or ``"reversed"``."""
+    second with a date a table cannot hold, and a message that is no job mail second.
+    ``order``: the streak's messages in date order, ``"late"`` (the first one last) or
+    ``"reversed"``."""
     blocks = []
     for k in range(n + 1):
         day = 1 + 2 * min(k, n - 1)
@@ -105,6 +106,9 @@ def _mbox_of_rejections(path: Path, n: int, order: str = "dated") -> Path:
                        f"Message-ID: <m{min(k, n - 1)}@orrin.example>", "",
                        FORM.format(role=f"Role {k}"), ""])
     blocks = {"dated": blocks, "late": blocks[1:] + blocks[:1], "reversed": blocks[::-1]}[order]
+    blocks.insert(1, ["From x@y.example Mon Mar  2 10:00:00 2026", "Subject: Thursday",
+                      "Date: Mon, 2 Mar 2026 10:00:00 +0000", "Message-ID: <club@y.example>", "",
+                      "Hi all, the book club meets on Thursday at 7. Bring snacks!", ""])
     lines = [line for block in blocks for line in block]
     lines += ["From x@y.example Mon Mar  1 10:00:00 2026",  # both notes, in this order
               "Subject: Application 0", "Date: Fri, 31 Dec 9999 10:00:00 +0000",
@@ -128,6 +132,10 @@ def test_streamed_file_equals_the_table(tmp_path: Path, suffix: str) -> None:
     assert summary["kind"].tolist() == table["kind"].tolist()
     only = analyse_mailbox_to(mbox, tmp_path / f"rejections{suffix}", rejections_only=True)
     assert len(only) == len(table)
+    assert not table["is_rejection"].all()
+    write_table(table[table["is_rejection"]], tmp_path / f"whole_rejections{suffix}")
+    assert (tmp_path / f"rejections{suffix}").read_bytes() == (
+        tmp_path / f"whole_rejections{suffix}").read_bytes()
 
 
 @pytest.mark.parametrize("order", ["late", "reversed"])

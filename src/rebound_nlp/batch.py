@@ -546,10 +546,12 @@ def analyse_mailbox_to(path: str | os.PathLike[str], output: str | os.PathLike[s
                 note, told = _fix_date(fields), None
                 if signals is not None and isinstance(fields["date"], datetime):
                     told = dates.add(fields["date"], n, tell=writer.writes_lines)
-                shown = dict(fields)
-                _finish(shown, {}, note)  # as if its Message-ID were the first
-                entries.append((writer.line(_ranked(shown, signals, told)), fields, note,
-                                signals))
+                line = None
+                if signals is not None or not rejections_only:
+                    shown = dict(fields)
+                    _finish(shown, {}, note)  # as if its Message-ID were the first
+                    line = writer.line(_ranked(shown, signals, told))
+                entries.append((line, fields, note, signals))
                 n += 1
             pickle.dump(entries, spool, protocol=pickle.HIGHEST_PROTOCOL)
         spool.seek(0)
@@ -566,13 +568,13 @@ def analyse_mailbox_to(path: str | os.PathLike[str], output: str | os.PathLike[s
                 history, fix, line = fix[1], next(fixes, None), None
             if _finish(fields, first, note) and line is not None:
                 history, line = dates.told(i), None
-            if line is None:
-                fields = _ranked(fields, signals, history)
-                line = writer.line(fields)
             for k, values in summary.items():
                 values.append(fields[k])
             if signals is None and rejections_only:
                 continue
+            if line is None:
+                fields = _ranked(fields, signals, history)
+                line = writer.line(fields)
             if line is None:
                 piece.append(fields)
             else:
