@@ -70,8 +70,15 @@ def test_history_of_each_rejection_in_any_mailbox_order(rows: list, tell: bool, 
              if rejection and day is not None]
     if in_order:  # as most mailboxes are
         dated = list(zip(sorted(when for when, _ in dated), [i for _, i in dated], strict=True))
-    dates = _RejectionDates()
-    told = {i: dates.add(when, i, tell=tell) or History() for when, i in dated}
+    when_of = {i: when for when, i in dated}
+    dates, told = _RejectionDates(), {}
+    for i, (day, rejection) in enumerate(rows):  # rows with no date or no rejection too
+        when = when_of.get(i, None if day is None else start + timedelta(days=day))
+        history = dates.add(i, {"date": when}, {} if rejection else None, tell=tell)
+        if i in when_of:
+            told[i] = history or History()
+        else:
+            assert history is None
     fixes = list(dates.corrections())
     assert [i for i, _ in fixes] == sorted(i for i, _ in fixes)
     fixed = dict(fixes)

@@ -248,6 +248,7 @@ class _RejectionDates:
     """
 
     _DAY = 86_400_000_000  # microseconds
+    _WINDOWS = (14, 30)  # days: History's recent_14 and recent_30
 
     def __init__(self) -> None:
         self.stamps = array("q")  # microseconds since 1970: exact, unlike float seconds
@@ -255,17 +256,22 @@ class _RejectionDates:
         # The history add() gave, -1 for none (the dates were out of order by then).
         self.told_14, self.told_30 = array("q"), array("q")
 
-    def add(self, when: datetime, row: int, *, tell: bool = True) -> History | None:
-        """Note rejection ``row``, dated ``when`` (through :func:`_finish`), and give
-        its history if ``tell`` and every earlier rejection was dated no later."""
+    def add(self, row: int, fields: dict[str, Any], signals: dict[str, str] | None, *,
+            tell: bool = True) -> History | None:
+        """Note row ``row`` if it is a dated rejection (its date through
+        :func:`_fix_date`), and give its history if ``tell`` and every earlier
+        rejection was dated no later."""
+        when = fields["date"]
+        if signals is None or not isinstance(when, datetime):
+            return None
         stamp = (when - _EPOCH) // _MICROSECOND
         n = len(self.stamps)
         told = None
         # In order so far: the earlier dates are sorted, and all come before this one.
         # Should a later rejection be dated earlier, corrections() gives the history anew.
         if tell and (not n or (self.told_14[-1] >= 0 and self.stamps[-1] <= stamp)):
-            told = History(recent_14=n - bisect_left(self.stamps, stamp - 14 * self._DAY),
-                           recent_30=n - bisect_left(self.stamps, stamp - 30 * self._DAY))
+            told = History(*(n - bisect_left(self.stamps, stamp - days * self._DAY)
+                             for days in self._WINDOWS))
         self.stamps.append(stamp)
         self.rows.append(row)
         self.told_14.append(-1 if told is None else told.recent_14)
@@ -275,9 +281,10 @@ class _RejectionDates:
     def told(self, row: int) -> History | None:
         """What :meth:`add` told of rejection ``row``."""
         k = bisect_left(self.rows, row)
-        if k == len(self.rows) or self.rows[k] != row or self.told_14[k] < 0:
-            return None
-        return History(recent_14=self.told_14[k], recent_30=self.told_30[k])
+        return self._told(k) if k < len(self.rows) and self.rows[k] == row else None
+
+    def _told(self, k: int) -> History | None:
+        return History(self.told_14[k], self.told_30[k]) if self.told_14[k] >= 0 else None
 
     def corrections(self) -> Iterator[tuple[int, History]]:
         """(row, history), in row order, of each rejection whose history, now that
@@ -286,16 +293,14 @@ class _RejectionDates:
         stamps = np.frombuffer(self.stamps, dtype=np.int64)
         order = np.lexsort((np.frombuffer(self.rows, dtype=np.int64), stamps))
         times = stamps[order]
-        recent = {}
-        for days in (14, 30):
+        recent = []
+        for days in self._WINDOWS:
             before = np.arange(len(times)) - np.searchsorted(times, times - days * self._DAY)
-            recent[days] = np.empty_like(before)
-            recent[days][order] = before
+            recent.append(np.empty_like(before))
+            recent[-1][order] = before
         for k, row in enumerate(self.rows):
-            history = History(recent_14=int(recent[14][k]), recent_30=int(recent[30][k]))
-            told = (History(recent_14=self.told_14[k], recent_30=self.told_30[k])
-                    if self.told_14[k] >= 0 else History())
-            if history.signals() != told.signals():
+            history = History(*(int(counts[k]) for counts in recent))
+            if history.signals() != (self._told(k) or History()).signals():
                 yield row, history
 
 
@@ -381,8 +386,7 @@ def _frame(rows: list[_Row]) -> pd.DataFrame:
         _finish(row.fields, first, _fix_date(row.fields))
     dates = _RejectionDates()
     for i, row in enumerate(rows):
-        if row.signals is not None and isinstance(row.fields["date"], datetime):
-            dates.add(row.fields["date"], i, tell=False)
+        dates.add(i, row.fields, row.signals, tell=False)
     for i, history in dates.corrections():
         rows[i].fields.update(_ranked(rows[i].fields, rows[i].signals, history))
     return to_frame([r.fields for r in rows])
@@ -543,13 +547,15 @@ def analyse_mailbox_to(path: str | os.PathLike[str], output: str | os.PathLike[s
             entries = []
             for row in rows:
                 fields, signals = row.fields, row.signals
-                note, told = _fix_date(fields), None
-                if signals is not None and isinstance(fields["date"], datetime):
-                    told = dates.add(fields["date"], n, tell=writer.writes_lines)
+                note = _fix_date(fields)
+                told = dates.add(n, fields, signals, tell=writer.writes_lines)
                 line = None
                 if signals is not None or not rejections_only:
-                    shown = dict(fields)
-                    _finish(shown, {}, note)  # as if its Message-ID were the first
+                    # As if its Message-ID were the first: a repeat is noted at the end.
+                    shown = fields
+                    if note:
+                        shown = dict(fields)
+                        _note(shown, note)
                     line = writer.line(_ranked(shown, signals, told))
                 entries.append((line, fields, note, signals))
                 n += 1
