@@ -122,6 +122,14 @@ def _raw_messages(draw: st.DrawFn) -> bytes:
 @example(b'Content-Type: multipart/digest; boundary="b"\n\n--b\n\nSubject: in\n\nhi\n--b--\n')
 @example(b'Content-Type: multipart/mixed; boundary="b"\nContent-Transfer-Encoding: base64\n\n'
          b'--b\n\nhi\n--b--\n')
+# Header lines the standard parser treats apart: a first line folded, a name with
+# a space, a name missing, an envelope line first, in the middle and last.
+@example(b" folded\nSubject: x\n\nbody\n")
+@example(b"Subject: x\nnot a field: y\n\nbody\n")
+@example(b"Subject: x\n: no name\n\nbody\n")
+@example(b"From jo@example.org Mon Jan  5 10:00:00 2026\nSubject: x\n\nbody\n")
+@example(b"Subject: x\nFrom jo@example.org\nX-Note: y\n\nbody\n")
+@example(b"Subject: x\nFrom jo@example.org\n\nbody\n")
 def test_the_fast_tree_is_the_standard_tree_or_none(raw: bytes) -> None:
     assert _same_or_none(raw)
 

@@ -2,28 +2,29 @@
 
 ``email.message_from_bytes`` reads a body line by line in Python and compiles
 a regular expression for every multipart boundary (about 150 µs each: most
-real mail is multipart).  :func:`message_tree` splits the body at its blank
-line and its boundary lines with ``bytes.find`` and leaves every header to the
-standard library.  It gives the very tree the standard compat32 parser gives
-(the same headers, payloads and defects; tested against it), or ``None``
-for anything it does not read the same way: header defects, a missing
-boundary, a ``message/*`` part, a digest, a lone carriage return.  The
-caller then parses with the standard library.
+real mail is multipart).  :func:`message_tree` splits a message at its blank
+line and its boundary lines with ``bytes.find``, and reads each header with the
+policy's own ``header_source_parse``.  It gives the very tree the standard
+compat32 parser gives (the same headers, payloads and defects; tested against
+it), or ``None`` for anything it does not read the same way: a line the
+parser would call a defect, a missing boundary, a ``message/*`` part, a
+digest, a lone carriage return.  The caller then parses with the standard
+library.
 """
 
 from __future__ import annotations
 
-import email.parser
-import email.policy
 import re
 from email.message import Message
+from email.policy import compat32
 
 __all__ = ["message_tree"]
 
-_HEADERS = email.parser.BytesParser(policy=email.policy.compat32)
 # The end of the header block: a line break, then an empty line.
 _BLANK = re.compile(rb"\n\r?\n")
 _PLAIN_ENCODINGS = frozenset({"7bit", "8bit", "binary"})
+# A field name (RFC 5322: printable ASCII but the colon), then its colon.
+_FIELD = re.compile(r"[!-9;-~]*:")
 
 
 def message_tree(raw: bytes) -> Message | None:
@@ -43,9 +44,9 @@ def _tree(raw: bytes, *, part: bool) -> Message | None:
         if blank is None:
             return None
         head, body = raw[: blank.start() + 1], raw[blank.end():]
-    msg = _HEADERS.parsebytes(head, headersonly=True)
-    if msg.defects or msg.get_payload():
-        return None  # a line that is no header ends the headers early
+    msg = _headers(head)
+    if msg is None:
+        return None
     maintype = msg.get_content_maintype()
     if maintype == "message":
         return None
@@ -64,6 +65,34 @@ def _tree(raw: bytes, *, part: bool) -> Message | None:
             return None
         children.append(child)
     msg.set_payload(children)
+    return msg
+
+
+def _headers(head: bytes) -> Message | None:
+    """A message with the headers of ``head`` (whole lines), as the standard parser
+    reads them; ``None`` for a line it would call a defect or the body's start."""
+    msg = Message(policy=compat32)
+    lines = head.decode("ascii", "surrogateescape").split("\n")
+    lines.pop()  # what follows the last line break
+    source: list[str] = []  # the lines of the header being read
+    for k, line in enumerate(lines):
+        line += "\n"
+        if line[0] in " \t":
+            if not source:
+                return None
+            source.append(line)
+            continue
+        if source:
+            msg.set_raw(*compat32.header_source_parse(source))
+            source = []
+        if line.startswith("From ") and k == 0:
+            msg.set_unixfrom(line.rstrip("\r\n"))
+        elif line[0] == ":" or line.startswith("From ") or not _FIELD.match(line):
+            return None
+        else:
+            source = [line]
+    if source:
+        msg.set_raw(*compat32.header_source_parse(source))
     return msg
 
 
