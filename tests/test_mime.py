@@ -62,9 +62,10 @@ def _lines(draw: st.DrawFn, max_size: int) -> list[str]:
 _GOOD_HEADERS = st.sampled_from([
     "Subject: Your application", "From: Jo <jo@example.org>", "X-Note: a\u00e9",
     "Content-Transfer-Encoding: base64", "Content-Transfer-Encoding: quoted-printable",
-    "Content-Disposition: attachment; filename=a.txt",
+    "Content-Disposition: attachment; filename=a.txt", "X-Tab:\t tabbed", "X-Empty:",
 ])
-_ODD_HEADERS = st.sampled_from([" folded on", "no colon here", "From someone", ":empty name"])
+_ODD_HEADERS = st.sampled_from([" folded on", "\tfolded on", "no colon here", "From someone",
+                                ":empty name"])
 _LEAF_TYPES = ("text/plain", "text/plain", "text/html", "text/html", "application/pdf",
                "message/rfc822", "")
 

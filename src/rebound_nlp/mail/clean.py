@@ -156,7 +156,8 @@ def _clean_once(text: str) -> str:
         match = pattern.search(text)
         if match and (start := _block_start(text, match.start())) > 0:
             text = text[:start]
-    text = "\n".join(line for line in text.split("\n") if not line.lstrip().startswith(">"))
+    if ">" in text:
+        text = "\n".join(line for line in text.split("\n") if not line.lstrip().startswith(">"))
     match = _SIGNATURE.search(text)
     if match and match.start() > 0:
         text = text[: match.start()]

@@ -3,8 +3,8 @@
 ``email.message_from_bytes`` reads a body line by line in Python and compiles
 a regular expression for every multipart boundary (about 150 µs each: most
 real mail is multipart).  :func:`message_tree` splits a message at its blank
-line and its boundary lines with ``bytes.find``, and reads each header with the
-policy's own ``header_source_parse``.  It gives the very tree the standard
+line and its boundary lines with ``bytes.find``, and its headers with one
+regular expression.  It gives the very tree the standard
 compat32 parser gives (the same headers, payloads and defects; tested against
 it), or ``None`` for anything it does not read the same way: a line the
 parser would call a defect, a missing boundary, a ``message/*`` part, a
@@ -23,8 +23,9 @@ __all__ = ["message_tree"]
 # The end of the header block: a line break, then an empty line.
 _BLANK = re.compile(rb"\n\r?\n")
 _PLAIN_ENCODINGS = frozenset({"7bit", "8bit", "binary"})
-# A field name (RFC 5322: printable ASCII but the colon), then its colon.
-_FIELD = re.compile(r"[!-9;-~]*:")
+# A header: its name (RFC 5322: printable ASCII but the colon), the colon, and
+# the value with its folded lines, cut as compat32's header_source_parse cuts it.
+_HEADER = re.compile(r"([!-9;-~]+):[ \t]*(.*\n(?:[ \t].*\n)*)")
 
 
 def message_tree(raw: bytes) -> Message | None:
@@ -72,27 +73,17 @@ def _headers(head: bytes) -> Message | None:
     """A message with the headers of ``head`` (whole lines), as the standard parser
     reads them; ``None`` for a line it would call a defect or the body's start."""
     msg = Message(policy=compat32)
-    lines = head.decode("ascii", "surrogateescape").split("\n")
-    lines.pop()  # what follows the last line break
-    source: list[str] = []  # the lines of the header being read
-    for k, line in enumerate(lines):
-        line += "\n"
-        if line[0] in " \t":
-            if not source:
-                return None
-            source.append(line)
-            continue
-        if source:
-            msg.set_raw(*compat32.header_source_parse(source))
-            source = []
-        if line.startswith("From ") and k == 0:
-            msg.set_unixfrom(line.rstrip("\r\n"))
-        elif line[0] == ":" or line.startswith("From ") or not _FIELD.match(line):
+    text = head.decode("ascii", "surrogateescape")
+    pos = 0
+    if text.startswith("From "):  # the envelope line of an mbox
+        pos = text.index("\n") + 1
+        msg.set_unixfrom(text[:pos].rstrip("\r\n"))
+    while pos < len(text):
+        header = _HEADER.match(text, pos)
+        if header is None:
             return None
-        else:
-            source = [line]
-    if source:
-        msg.set_raw(*compat32.header_source_parse(source))
+        msg.set_raw(header[1], header[2].rstrip("\r\n"))
+        pos = header.end()
     return msg
 
 

@@ -95,11 +95,14 @@ def _header(msg: Message, name: str) -> str:
             return ""
         if isinstance(value, str) and len(value) > _MAX_RAW_HEADER:
             value = value[:_MAX_RAW_HEADER]
-        text = "".join(
-            chunk if isinstance(chunk, str)
-            else decode_bytes(chunk, None if charset in (None, "unknown-8bit") else charset)
-            for chunk, charset in decode_header(value)
-        )
+        if isinstance(value, str) and "=?" not in value:
+            text = value  # no encoded word: decode_header would return it whole
+        else:
+            text = "".join(
+                chunk if isinstance(chunk, str)
+                else decode_bytes(chunk, None if charset in (None, "unknown-8bit") else charset)
+                for chunk, charset in decode_header(value)
+            )
     except Exception:  # a malformed header must not sink the message
         try:
             text = str(value)
