@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from rebound_nlp import batch
@@ -600,6 +600,9 @@ _FRAGMENTS = st.sampled_from([
     "---------- Forwarded message ---------", "-----Original Message-----", "____",
     "CONFIDENTIALITY NOTICE", "This email is confidential.", "We regret to inform you.",
     "Unfortunately not.", "Best,", "\r", "\t", "\u2028", "wrote:", "On",
+    # Letters the ignore-case patterns read as ASCII: dotted and dotless i, long s, Kelvin.
+    "D\u0130SCLAIMER", "d\u0131sclaimer", "Th\u0131s emai\u0131 \u0131s \u0131ntended",
+    "Beg\u0131n forwarded me\u017f\u017fage:", "CONFIDENTIALITY", "\u212a", "wROTE:",
 ])
 email_texts = st.one_of(
     st.text(max_size=500),
@@ -615,6 +618,22 @@ def test_clean_body_is_idempotent(text: str) -> None:
     assert clean_body(once) == once
     assert once == once.strip()
     assert not any(line.lstrip().startswith(">") for line in once.split("\n"))
+
+
+@settings(max_examples=500, deadline=None)
+@given(text=email_texts)
+@example(text="Thanks, no.\nFrom: Sam\nSent: Monday\nAny news?\n")
+@example(text="We regret to inform you that the role is filled.\nThis message is intended for you.")
+@example(text="We regret to inform you that the role is filled.\nDi\u017fclaimer: none")
+def test_clean_body_skips_only_texts_no_pattern_could_cut(text: str) -> None:
+    """A text none of whose patterns' needed words appear is only stripped: the
+    same result as trying every pattern."""
+    from rebound_nlp.mail import clean
+
+    quick = clean_body(text)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(clean, "_may_cut", lambda text: True)
+        assert clean_body(text) == quick
 
 
 HTML_CASES = {

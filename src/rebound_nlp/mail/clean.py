@@ -37,6 +37,13 @@ _FOOTER = re.compile(
     re.IGNORECASE | re.MULTILINE,
 )
 
+# What the patterns need besides ``--``: "wrote:" (_REPLY), "from:" (_OUTLOOK_REPLY),
+# "begin forwarded" (_FORWARD) and the words of _FOOTER.
+_NEEDED = ("wrote:", "from:", "begin forwarded", "disclaimer", "confidential", "intended")
+# The letters ignore-case patterns take for ASCII ones that lower() leaves apart:
+# dotted and dotless i, long s (the Kelvin sign lowers to k).
+_TO_ASCII = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s"})
+
 
 def html_to_text(html: str) -> str:
     """Readable plain text of an HTML body (links and images dropped)."""
@@ -150,7 +157,17 @@ def clean_body(text: str) -> str:
     return cleaned
 
 
+def _may_cut(text: str) -> bool:
+    """Whether any pattern above could match ``text`` (``>`` starts a quote)."""
+    if "--" in text or ">" in text:
+        return True
+    folded = (text if text.isascii() else text.translate(_TO_ASCII)).lower()
+    return any(word in folded for word in _NEEDED)
+
+
 def _clean_once(text: str) -> str:
+    if not _may_cut(text):
+        return text.strip()
     text = _unforward(text)
     for pattern in (_REPLY, _OUTLOOK_REPLY):
         match = pattern.search(text)
