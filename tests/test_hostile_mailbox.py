@@ -206,15 +206,15 @@ def test_mbox_that_fails_while_read_gets_a_row(tmp_path: Path,
     """Messages read before the error keep their rows; the one being read gets the error."""
     path = tmp_path / "inbox.mbox"
     path.write_bytes(b"From a@b Mon Jan  1 00:00:00 2024\n" + MESSAGE)
-    read = mailboxes_module._mbox_lines
+    read = mailboxes_module._mbox_pieces
 
-    def broken(fh: BinaryIO) -> Iterator[tuple[bytes, bool]]:
+    def broken(fh: BinaryIO) -> Iterator[bytes | None]:
         yield from read(fh)
-        yield b"From a@b Mon Jan  2 00:00:00 2024\n", True
-        yield MESSAGE[:20], True
+        yield None  # a "From " line
+        yield MESSAGE[:20]
         raise OSError(errno.EIO, "Input/output error")
 
-    monkeypatch.setattr(mailboxes_module, "_mbox_lines", broken)
+    monkeypatch.setattr(mailboxes_module, "_mbox_pieces", broken)
     assert list(iter_mailbox(path)) == [
         ("inbox.mbox#0", MESSAGE, ""),
         ("inbox.mbox#1", None, "unreadable mailbox: Input/output error"),
@@ -240,14 +240,24 @@ _MBOX_PIECES = [b"From a@b Mon Jan  1 00:00:00 2024\n", b"From \n", b"From", b"\
        keep=st.sampled_from([5, 12, 10_000]), piece=st.sampled_from([5, 7, 1 << 16]))
 def test_mbox_is_split_as_the_standard_library_splits_it(pieces: list[bytes], keep: int,
                                                          piece: int) -> None:
-    """Streamed in one pass, in pieces of lines, with each message cut after ``keep``
+    """Streamed in one pass, in blocks, with each message cut after ``keep``
     bytes: the same messages as mailbox.mbox, which first reads a table of contents."""
     with tempfile.TemporaryDirectory() as folder, pytest.MonkeyPatch.context() as patch:
         path = Path(folder) / "box.mbox"
         path.write_bytes(b"".join(pieces))
         patch.setattr(mailboxes_module, "MAX_MESSAGE_BYTES", keep - 1)
-        patch.setattr(mailboxes_module, "_LINE_PIECE", piece)
+        patch.setattr(mailboxes_module, "_BLOCK", piece)
         assert list(mailboxes_module._iter_mbox(path)) == _stdlib_mbox(path, keep)
+
+
+def test_from_in_a_long_line_starts_no_message(tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """A block that starts inside a line starts no line, even with "From "."""
+    path = tmp_path / "box.mbox"
+    path.write_bytes(b"From x\n0123456789From y\n")
+    monkeypatch.setattr(mailboxes_module, "_BLOCK", 5)
+    assert list(mailboxes_module._iter_mbox(path)) == _stdlib_mbox(path, 100) == [
+        ("box.mbox#0", b"0123456789From y\n", "")]
 
 
 def test_mbox_with_a_byte_order_mark_keeps_its_first_message(tmp_path: Path) -> None:

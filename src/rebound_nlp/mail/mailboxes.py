@@ -127,23 +127,43 @@ def _read_file(path: Path, source: str) -> RawMessage:
     return source, data, ""
 
 
-# Lines are read in pieces of at most this many bytes (at least 5, for "From "),
-# so that a file without line breaks is never read whole.
-_LINE_PIECE = 1 << 16
+# The file is read in blocks of this many bytes (at least 5, for "From "), each
+# carried on to the end of its last line by at most as many again, so a file
+# without line breaks is never read whole.
+_BLOCK = 1 << 16
 _LINESEP = os.linesep.encode()
 
 
-def _mbox_lines(fh: IO[bytes]) -> Iterator[tuple[bytes, bool]]:
-    """The file's lines in pieces, each with whether it starts a line; without a
-    UTF-8 byte-order mark at the start."""
-    piece = fh.readline(_LINE_PIECE)
-    if piece.startswith(b"\xef\xbb\xbf"):
-        piece = piece[3:]
-    starts = True
-    while piece:
-        yield piece, starts
-        starts = piece.endswith(b"\n")
-        piece = fh.readline(_LINE_PIECE)
+def _mbox_pieces(fh: IO[bytes]) -> Iterator[bytes | None]:
+    """The file's bytes in order, in pieces, with ``None`` in place of each line
+    that starts with ``From ``; without a UTF-8 byte-order mark at the start."""
+    line_start, in_from = True, False  # where the next block starts
+    block = fh.read(_BLOCK).removeprefix(b"\xef\xbb\xbf")
+    while block:
+        if not block.endswith(b"\n"):
+            block += fh.readline(_BLOCK)
+        pos = 0
+        if in_from:
+            pos = block.find(b"\n") + 1
+            in_from = pos == 0
+            pos = len(block) if in_from else pos
+        while not in_from:
+            if pos == 0 and line_start and block.startswith(b"From "):
+                at = 0
+            else:  # a line start after pos (pos itself follows a line break)
+                at = block.find(b"\nFrom ", max(pos - 1, 0)) + 1
+                if at == 0:
+                    break
+            if at > pos:
+                yield block[pos:at]
+            yield None
+            pos = block.find(b"\n", at) + 1
+            in_from = pos == 0
+            pos = len(block) if in_from else pos
+        if pos < len(block):
+            yield block[pos:]
+        line_start = block.endswith(b"\n")
+        block = fh.read(_BLOCK)
 
 
 def _iter_mbox(path: Path) -> Iterator[RawMessage]:
@@ -166,29 +186,26 @@ def _iter_mbox(path: Path) -> Iterator[RawMessage]:
     key = -1
     kept: list[bytes] = []
     size = 0
-    blank_last = False
+    end = len(_LINESEP) + 1
+    tail = b""  # the message's last bytes: does it end with a blank line?
 
     def message() -> RawMessage:
-        data = b"".join(kept)
-        end = min(keep, size - len(_LINESEP) if blank_last else size)
-        return f"{path.name}#{key}", data[:end].replace(_LINESEP, b"\n"), ""
+        blank_last = tail.endswith(_LINESEP) and (size == len(_LINESEP) or tail[0] == 10)
+        cut = min(keep, size - len(_LINESEP) if blank_last else size)
+        return f"{path.name}#{key}", b"".join(kept)[:cut].replace(_LINESEP, b"\n"), ""
 
     with fh:
         try:
-            from_line = False
-            for piece, line_start in _mbox_lines(fh):
-                if line_start:
-                    from_line = piece.startswith(b"From ")
-                    if from_line:
-                        if key >= 0:
-                            yield message()
-                        key, kept, size, blank_last = key + 1, [], 0, False
-                if from_line:
+            for piece in _mbox_pieces(fh):
+                if piece is None:
+                    if key >= 0:
+                        yield message()
+                    key, kept, size, tail = key + 1, [], 0, b""
                     continue
                 if size < keep:
                     kept.append(piece)
                 size += len(piece)
-                blank_last = line_start and piece == _LINESEP
+                tail = piece[-end:] if len(piece) >= end else (tail + piece)[-end:]
         except OSError as exc:  # the message being read gets the row
             source = f"{path.name}#{key}" if key >= 0 else path.name
             yield source, None, f"unreadable mailbox: {exc.strerror or exc}"
