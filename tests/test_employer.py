@@ -10,7 +10,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from _jobsearch import JOBSEARCH, SAMPLES, load_script
@@ -74,6 +74,12 @@ ROLES = {
                                "Engineer position.", "Senior Data Engineer"),
     "clause-after-greeting": ("Application status", "Jordan,\n\nThe Junior Data Engineer "
                               "position has been filled.", "Junior Data Engineer"),
+    "capital-noun": ("Update", "We have filled the Junior Data Engineer Position. Thanks.",
+                     "Junior Data Engineer"),
+    "capital-context": ("Update", "THANK YOU FOR APPLYING FOR THE Senior Analyst job.",
+                        "Senior Analyst"),
+    "capital-noun-not-ascii": ("Update", "We have filled the Junior Data Engineer Position, "
+                               "thanks to Bj\u00f6rn.", "Junior Data Engineer"),
     "nothing": ("Lunch on Friday?", "See you at noon at the usual place.", ""),
     "not-a-role": ("Your parcel", "Your parcel has left our depot.", ""),
 }
@@ -132,8 +138,8 @@ def test_jobsearch_sample_employers_and_roles() -> None:
 
 
 _LOOK_AHEADS = [
-    (employer._ROLE_NOUN, "(?i:(?=[rpvojiatc]))"),
-    (employer._ROLE_AFTER, "(?i:(?=[proaicf]))"),
+    *((pattern, look_ahead) for patterns in employer._ROLE_PATTERNS.values()
+      for pattern, look_ahead in zip(patterns, ("(?=[rpvojiatc])", "(?=[proaicf])"), strict=True)),
     (employer._REQUISITION, "(?=[(\\[#rji])"),
     (employer._AT_RUN, "(?=at )"),
     (employer._EMPLOYER_PHRASES[0], "(?i:(?=a))"),
@@ -157,6 +163,16 @@ def test_first_letter_look_aheads_change_no_match(text: str) -> None:
         plain = re.compile(fast.pattern.removeprefix(look_ahead), fast.flags)
         assert ([(m.span(), m.groups()) for m in fast.finditer(text)]
                 == [(m.span(), m.groups()) for m in plain.finditer(text)])
+
+
+@settings(max_examples=300)
+@given(st.lists(st.sampled_from([p for p in _PIECES if p.isascii()]), max_size=25).map("".join))
+@example("We Offer You The Position Of Senior Analyst, As A Lead; Applying For The Role Of X.")
+def test_role_patterns_find_the_same_in_lower_cased_ascii(text: str) -> None:
+    sensitive, ignoring = employer._ROLE_PATTERNS.values()
+    for lower, any_case in zip(sensitive, ignoring, strict=True):
+        assert ([m.regs for m in lower.finditer(text.lower())]
+                == [m.regs for m in any_case.finditer(text)])
 
 
 def _strip_team_words(name: str) -> str:

@@ -125,13 +125,16 @@ _ROLE_EDGE_JUNK = _ROLE_CONNECTORS | _ROLE_STOP  # never the first or last word 
 _STRONG_NOUNS = "role|position|vacancy|opening|post|job|opportunity|internship"
 _WEAK_NOUNS = "offer|application|interview|interviews|assessment|test|task|challenge|process"
 _STRONG_NOUN_SET = frozenset(_STRONG_NOUNS.split("|"))
-# With first-letter look-aheads, as above.
-_ROLE_NOUN = re.compile(rf"(?i:(?=[rpvojiatc]))\b(?i:{_STRONG_NOUNS}|{_WEAK_NOUNS})\b")
-_ROLE_AFTER = re.compile(
-    r"(?i:(?=[proaicf]))\b(?i:position of|role of|post of|offer(?: you)? the position of|as an?|"
+# With first-letter look-aheads, as above.  Each ignores case; ASCII text is
+# searched lower-cased with the case-sensitive twin, which is faster.
+_ROLE_NOUN_LOWER = rf"(?=[rpvojiatc])\b(?:{_STRONG_NOUNS}|{_WEAK_NOUNS})\b"
+_ROLE_AFTER_LOWER = (
+    r"(?=[proaicf])\b(?:position of|role of|post of|offer(?: you)? the position of|as an?|"
     r"(?:applying|applied|application|apply|interview|interviewing|candidacy) for(?: the)?|"
     r"for the)\s+((?:[\w'\u2019/&+#.-]+ ?){1,6})"
 )
+_ROLE_PATTERNS = {case: (re.compile(_ROLE_NOUN_LOWER, case), re.compile(_ROLE_AFTER_LOWER, case))
+                  for case in (re.NOFLAG, re.IGNORECASE)}
 _SUBJECT_PREFIX = re.compile(r"^(?:\s*(?:re|fwd?|aw|wg|tr|sv|vs)\s*(?:\[\d+\])?:\s*)+", re.I)
 _SUBJECT_SPLIT = re.compile(r"\s+[-\u2013\u2014|:]\s+|:\s+|,\s+|\s+[\u2013\u2014]\s*")
 _REQUISITION = re.compile(r"(?=[(\[#rji])(?:\((?:[^()]{0,24}\d[^()]{0,24})\)|\[[^\]]{0,24}\]|"
@@ -494,16 +497,19 @@ def _subject_role(subject: str) -> str:
 
 def _body_role(body: str) -> str:
     flat = _REQUISITION.sub("", _collapse(body))
+    ascii_text = flat.isascii()  # lower-casing keeps every offset
+    nouns, after = _ROLE_PATTERNS[re.NOFLAG if ascii_text else re.IGNORECASE]
+    searched = flat.lower() if ascii_text else flat
     found: Counter[str] = Counter()
-    for match in _ROLE_NOUN.finditer(flat):
-        noun = match.group().lower()
-        strong = noun in _STRONG_NOUN_SET
+    for match in nouns.finditer(searched):
+        strong = match.group().lower() in _STRONG_NOUN_SET
         before = flat[max(0, match.start() - 120):match.start()].split()[-6:]
         role = _role_words(before, strong=strong, from_end=True)
         if role:
             found[role] += 2 if strong else 1
-    for match in _ROLE_AFTER.finditer(flat):
-        role = _role_words(match.group(1).split(), strong=False, from_end=False)
+    for match in after.finditer(searched):
+        role = _role_words(flat[match.start(1):match.end(1)].split(), strong=False,
+                           from_end=False)
         if role:
             found[role] += 1
     if not found:
