@@ -118,8 +118,8 @@ def child(what: str, path: Path, n: int, jobs: int) -> dict[str, Any]:
         out["rows"] = sum(1 for _ in nlp.pipe(recs[k % len(recs)]["body"] for k in range(n)))
     elif what == "analyse":
         # As `rebound analyse -o` runs: rows stream into the file, memory stays flat.
-        table = analyse_mailbox_to(path, path.with_suffix(".jsonl"), jobs=jobs, model=model)
-        out["rows"], out["rejections"] = len(table), int(table["is_rejection"].sum())
+        summary = analyse_mailbox_to(path, path.with_suffix(".jsonl"), jobs=jobs, model=model)
+        out["rows"], out["rejections"] = summary.messages, summary.rejections
     else:
         raise SystemExit(f"unknown measurement {what!r}")
     # Workers have been waited for when analyse_mailbox_to returns: their time counts.

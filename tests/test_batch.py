@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -11,8 +12,9 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from rebound_nlp import advise, analyse, analyse_mailbox
-from rebound_nlp.batch import COLUMNS, SUMMARY_COLUMNS, _RejectionDates, analyse_mailbox_to
+from rebound_nlp.batch import COLUMNS, _RejectionDates, analyse_mailbox_to
 from rebound_nlp.strategy import History
+from rebound_nlp.summary import MailboxSummary, summarise
 from rebound_nlp.table import write_table
 
 FORM = ("Dear Applicant,\n\nThank you for your interest in the {role} position. After careful "
@@ -135,14 +137,35 @@ def test_streamed_file_equals_the_table(tmp_path: Path, suffix: str) -> None:
     summary = analyse_mailbox_to(mbox, tmp_path / f"streamed{suffix}")
     whole, streamed = tmp_path / f"whole{suffix}", tmp_path / f"streamed{suffix}"
     assert whole.read_bytes() == streamed.read_bytes()
-    assert list(summary.columns) == list(SUMMARY_COLUMNS)
-    assert summary["kind"].tolist() == table["kind"].tolist()
+    assert summary == MailboxSummary.of_table(table)
+    assert summary.errors == 2 and summary.messages == len(table)
     only = analyse_mailbox_to(mbox, tmp_path / f"rejections{suffix}", rejections_only=True)
-    assert len(only) == len(table)
+    assert only == summary  # every row is counted, written or not
     assert not table["is_rejection"].all()
     write_table(table[table["is_rejection"]], tmp_path / f"whole_rejections{suffix}")
     assert (tmp_path / f"rejections{suffix}").read_bytes() == (
         tmp_path / f"whole_rejections{suffix}").read_bytes()
+
+
+def test_summary_counts_the_table(tmp_path: Path) -> None:
+    table = analyse_mailbox(_mbox_of_rejections(tmp_path / "box.mbox", 7))
+    first, second = table.index[table["is_rejection"]][:2]
+    table.loc[first, "tone"] = None  # missing values, as a table read back may have them
+    table.loc[second, "stage"] = None
+    table.loc[table.index[~table["is_rejection"]][0], "kind"] = None
+    summary = MailboxSummary.of_table(table)
+    rejections = table[table["is_rejection"]]
+    assert (summary.messages, summary.rejections) == (len(table), len(rejections))
+    assert summary.errors == sum(bool(e) for e in table["error"]) == 2
+    assert summary.kinds == Counter(k for k in table["kind"] if isinstance(k, str))
+    assert summary.tones == Counter(t for t in rejections["tone"] if isinstance(t, str))
+    assert summary.stages["unclear"] >= 1
+    assert summary.stages.total() == len(rejections)
+    assert summary.feedback == Counter(c for cats in rejections["feedback"] for c in cats)
+    text = summarise(table)
+    assert text == summarise(summary)
+    assert text.startswith(f"messages read: {len(table) - 2} of {len(table)}\n")
+    assert text.endswith("\nmessages with errors: 2")
 
 
 @pytest.mark.parametrize("order", ["late", "reversed"])

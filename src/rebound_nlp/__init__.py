@@ -22,11 +22,13 @@ if TYPE_CHECKING:
     from rebound_nlp.batch import analyse, analyse_mailbox, analyse_mailbox_to
     from rebound_nlp.classify import Model
     from rebound_nlp.persist import load_model, save_model
+    from rebound_nlp.summary import MailboxSummary
 
 __all__ = [
     "Advice",
     "Analyzer",
     "Feedback",
+    "MailboxSummary",
     "Model",
     "OperatingPoints",
     "ReboundError",
@@ -47,6 +49,7 @@ _LAZY = {
     "analyse": "rebound_nlp.batch",
     "analyse_mailbox": "rebound_nlp.batch",
     "analyse_mailbox_to": "rebound_nlp.batch",
+    "MailboxSummary": "rebound_nlp.summary",
 }
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from array import array
 from bisect import bisect_left
-from collections import Counter, deque
+from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
@@ -27,6 +27,7 @@ from rebound_nlp.mail.employer import company_of, employer_of, role_of
 from rebound_nlp.mail.mailboxes import RawMessage
 from rebound_nlp.mail.parse import ParsedMessage
 from rebound_nlp.strategy import History, rank_for_table
+from rebound_nlp.summary import MailboxSummary, summarise
 from rebound_nlp.table import COLUMNS, TableWriter, to_frame
 from rebound_nlp.text import MAX_CHARS, MAX_HEADER_CHARS, MAX_MESSAGE_BYTES, safe_text
 
@@ -35,8 +36,8 @@ if TYPE_CHECKING:
 
     from rebound_nlp.classify import Model
 
-__all__ = ["COLUMNS", "analyse", "analyse_mailbox", "analyse_mailbox_to", "company_of",
-           "summarise"]
+__all__ = ["COLUMNS", "MailboxSummary", "analyse", "analyse_mailbox", "analyse_mailbox_to",
+           "company_of", "summarise"]
 
 CHUNK = 128
 #: A chunk also ends once its messages hold this many bytes, so large messages
@@ -490,15 +491,14 @@ def analyse_mailbox(path: str | os.PathLike[str], *, jobs: Jobs = 1, progress: b
     return _frame(rows)
 
 
-#: The columns :func:`analyse_mailbox_to` returns (what :func:`summarise` reads).
-SUMMARY_COLUMNS = ("source", "kind", "is_rejection", "tone", "stage", "feedback", "error")
 _PIECE = 2_000
 
 
 def analyse_mailbox_to(path: str | os.PathLike[str], output: str | os.PathLike[str], *,
                        jobs: Jobs = 1, progress: bool = False,
                        model: Model | str | os.PathLike[str] | None = None,
-                       trusted: bool = False, rejections_only: bool = False) -> pd.DataFrame:
+                       trusted: bool = False, rejections_only: bool = False
+                       ) -> MailboxSummary:
     """Analyse a mailbox straight into a .csv, .jsonl or .parquet file.
 
     The rows of :func:`analyse_mailbox`, but memory stays flat however large
@@ -519,14 +519,14 @@ def analyse_mailbox_to(path: str | os.PathLike[str], output: str | os.PathLike[s
 
     Returns
     -------
-    pandas.DataFrame
-        :data:`SUMMARY_COLUMNS` of every row, for :func:`summarise`.
+    MailboxSummary
+        The counts of every row (written or not), for :func:`summarise`.
 
     Examples
     --------
     >>> from rebound_nlp.batch import analyse_mailbox_to, summarise
-    >>> rows = analyse_mailbox_to("data/samples/mailbox.mbox", "table.csv")  # doctest: +SKIP
-    >>> print(summarise(rows))  # doctest: +SKIP
+    >>> summary = analyse_mailbox_to("data/samples/mailbox.mbox", "table.csv")  # doctest: +SKIP
+    >>> print(summarise(summary))  # doctest: +SKIP
     """
     import pickle
     import tempfile
@@ -564,8 +564,7 @@ def analyse_mailbox_to(path: str | os.PathLike[str], output: str | os.PathLike[s
         fixes = dates.corrections()
         fix = next(fixes, None)
         first: dict[str, str] = {}
-        # Only the few columns summarise() reads are kept, one list per column.
-        summary: dict[str, list[Any]] = {k: [] for k in SUMMARY_COLUMNS}
+        summary = MailboxSummary()
         lines: list[str] = []
         piece: list[dict[str, Any]] = []  # Parquet's rows
         for i, (line, fields, note, signals) in enumerate(_unpickled_rows(spool, n)):
@@ -574,8 +573,7 @@ def analyse_mailbox_to(path: str | os.PathLike[str], output: str | os.PathLike[s
                 history, fix, line = fix[1], next(fixes, None), None
             if _finish(fields, first, note) and line is not None:
                 history, line = dates.told(i), None
-            for k, values in summary.items():
-                values.append(fields[k])
+            summary.add(fields)
             if signals is None and rejections_only:
                 continue
             if line is None:
@@ -595,10 +593,7 @@ def analyse_mailbox_to(path: str | os.PathLike[str], output: str | os.PathLike[s
             writer.write_lines(lines)
         if piece:
             writer.write_rows(piece)
-    del dates, fixes, first, lines, piece  # before pandas comes in, when memory peaks
-    import pandas as pd
-
-    return pd.DataFrame(summary, columns=list(SUMMARY_COLUMNS))
+    return summary
 
 
 def _unpickled_rows(spool: IO[bytes], n: int) -> Iterator[tuple[str | None, Any, str, Any]]:
@@ -666,23 +661,3 @@ def _field(record: dict[str, Any], name: str, default: object = "") -> str:
                          and pd.isna(value)):
         return ""
     return safe_text(str(value), MAX_HEADER_CHARS)
-
-
-def summarise(table: pd.DataFrame) -> str:
-    """A short text summary of an analysed table."""
-    rej = table[table["is_rejection"] == True]  # noqa: E712
-    errors = int(table["error"].astype(bool).sum())
-    kinds = Counter(table["kind"].dropna())
-    lines = [f"messages read: {len(table) - errors} of {len(table)}",
-             "kinds: " + (", ".join(f"{k} {v}" for k, v in kinds.most_common()) or "none"),
-             f"rejections found: {len(rej)}"]
-    if len(rej):
-        tone = Counter(rej["tone"].dropna())
-        stage = Counter(rej["stage"].fillna("unclear"))
-        feedback = Counter(c for cats in rej["feedback"] for c in cats)
-        lines.append("tone: " + ", ".join(f"{k} {v}" for k, v in tone.most_common()))
-        lines.append("stage: " + ", ".join(f"{k} {v}" for k, v in stage.most_common()))
-        lines.append("most common feedback: " + (", ".join(
-            f"{k} {v}" for k, v in feedback.most_common(3)) or "none"))
-    lines.append(f"messages with errors: {errors}")
-    return "\n".join(lines)

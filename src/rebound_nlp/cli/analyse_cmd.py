@@ -28,16 +28,17 @@ def add_parser(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from rebound_nlp.batch import analyse_mailbox, analyse_mailbox_to, summarise
+    from rebound_nlp.batch import analyse_mailbox, analyse_mailbox_to
+    from rebound_nlp.summary import MailboxSummary, summarise
 
     progress = not args.no_progress and sys.stderr.isatty()
     options = {"jobs": args.jobs, "progress": progress, "model": args.model,
                "trusted": args.trusted}
     if args.output:
         # Streams into the file (checked before the analysis): memory stays flat.
-        table = analyse_mailbox_to(args.path, args.output,
-                                   rejections_only=args.rejections_only, **options)
-        written = int(table["is_rejection"].sum()) if args.rejections_only else len(table)
+        summary = analyse_mailbox_to(args.path, args.output,
+                                     rejections_only=args.rejections_only, **options)
+        written = summary.rejections if args.rejections_only else summary.messages
         print(f"wrote {written} rows to {args.output}")
     else:
         table = analyse_mailbox(args.path, **options)
@@ -50,6 +51,6 @@ def run(args: argparse.Namespace) -> int:
             with pd.option_context("display.width", 160, "display.max_colwidth", 40,
                                    "display.max_rows", 200):
                 print(rejections[columns].to_string())
-    print(summarise(table))
-    read = len(table) - int(table["error"].astype(bool).sum())
-    return 0 if read else 1
+        summary = MailboxSummary.of_table(table)
+    print(summarise(summary))
+    return 0 if summary.messages > summary.errors else 1
