@@ -147,6 +147,20 @@ def test_streamed_file_equals_the_table(tmp_path: Path, suffix: str) -> None:
         tmp_path / f"whole_rejections{suffix}").read_bytes()
 
 
+def test_message_ids_sharing_a_hash_are_not_repeats(tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """Only Message-IDs whose hash repeats are compared; different IDs that share a
+    hash are told apart by the IDs themselves."""
+    from rebound_nlp import batch
+
+    mbox = _mbox_of_rejections(tmp_path / "box.mbox", 7)
+    expected = analyse_mailbox_to(mbox, tmp_path / "expected.csv")
+    monkeypatch.setattr(batch, "hash", lambda value: 0, raising=False)  # every ID collides
+    assert analyse_mailbox_to(mbox, tmp_path / "collided.csv") == expected
+    assert (tmp_path / "collided.csv").read_bytes() == (tmp_path / "expected.csv").read_bytes()
+    assert expected.errors == 2  # the mailbox's two repeated Message-IDs
+
+
 def test_summary_counts_the_table(tmp_path: Path) -> None:
     table = analyse_mailbox(_mbox_of_rejections(tmp_path / "box.mbox", 7))
     first, second = table.index[table["is_rejection"]][:2]

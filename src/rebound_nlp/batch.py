@@ -239,6 +239,24 @@ def _rows_of(entry: Future[list[_Row]] | list[_Row]) -> list[_Row]:
     return entry.result() if isinstance(entry, Future) else entry
 
 
+class _MessageIds:
+    """Which Message-IDs a mailbox holds more than once, at 8 bytes a message: the
+    hash of each is kept, and an ID whose hash comes once is in no other row."""
+
+    def __init__(self) -> None:
+        self.hashes = array("q")
+
+    def add(self, fields: dict[str, Any]) -> None:
+        if fields["message_id"]:
+            self.hashes.append(hash(fields["message_id"]))
+
+    def may_repeat(self) -> frozenset[int]:
+        """The hashes that came more than once (of a repeated ID, or of a collision)."""
+        values, counts = np.unique(np.frombuffer(self.hashes, dtype=np.int64),
+                                   return_counts=True)
+        return frozenset(values[counts > 1].tolist())
+
+
 class _RejectionDates:
     """The dates of a mailbox's rejections, noted in mailbox order, and each one's
     history: the rejections before it (by date, then row) within 14 and 30 days.
@@ -315,15 +333,18 @@ def _fix_date(fields: dict[str, Any]) -> str:
     return note
 
 
-def _finish(fields: dict[str, Any], first: dict[str, str], date_note: str) -> bool:
+def _finish(fields: dict[str, Any], first: dict[str, str] | None, date_note: str) -> bool:
     """Note in ``error`` a repeated Message-ID (both copies keep their analysis), then
     ``date_note``; whether the Message-ID was noted as repeated.  Rows come in mailbox
-    order; ``first`` maps each Message-ID seen to its source."""
+    order; ``first`` maps each Message-ID seen to its source (``None``: this row's
+    Message-ID is in no other row)."""
     mid = fields["message_id"]
-    repeated = bool(mid) and mid in first and not fields["error"]
-    if repeated:
-        fields["error"] = f"duplicate Message-ID of {first[mid]}"
-    if mid:
+    if not mid or first is None:
+        repeated = False
+    else:
+        repeated = mid in first and not fields["error"]
+        if repeated:
+            fields["error"] = f"duplicate Message-ID of {first[mid]}"
         first.setdefault(mid, fields["source"])
     if date_note:
         _note(fields, date_note)
@@ -503,7 +524,8 @@ def analyse_mailbox_to(path: str | os.PathLike[str], output: str | os.PathLike[s
 
     The rows of :func:`analyse_mailbox`, but memory stays flat however large
     the mailbox: rows go to a spool file as chunks finish (only the dates of
-    rejections stay in memory, for their history-aware strategies) and then
+    rejections, for their history-aware strategies, and 8 bytes a message to
+    find repeated Message-IDs stay in memory) and then
     into ``output`` piece by piece, through a temporary file that replaces
     ``output`` once complete.  The output path is checked before any work
     starts.
@@ -534,14 +556,14 @@ def analyse_mailbox_to(path: str | os.PathLike[str], output: str | os.PathLike[s
     jobs = resolve_jobs(jobs)
     writer = TableWriter(output)
     analyzer = Analyzer(model, trusted=trusted)
-    dates = _RejectionDates()
+    dates, ids = _RejectionDates(), _MessageIds()
     n = 0
     # While workers run, rows wait in the spool, this process's own unlinked file
     # (so pickle is safe; it keeps dates as they are and is faster than JSON both
     # ways), with their lines of CSV or JSONL: a rejection's history is known at
-    # once while the mailbox is in date order.  Only the dates of rejections stay
-    # in memory.  Once all are in, the few rows that later dates or a repeated
-    # Message-ID change are encoded again.
+    # once while the mailbox is in date order.  Only the dates of rejections and a
+    # hash of each Message-ID stay in memory.  Once all are in, the few rows that
+    # later dates or a repeated Message-ID change are encoded again.
     with tempfile.TemporaryFile() as spool, writer:
         for rows in _mailbox_rows(path, jobs, analyzer, progress):
             entries = []
@@ -549,6 +571,7 @@ def analyse_mailbox_to(path: str | os.PathLike[str], output: str | os.PathLike[s
                 fields, signals = row.fields, row.signals
                 note = _fix_date(fields)
                 told = dates.add(n, fields, signals, tell=writer.writes_lines)
+                ids.add(fields)
                 line = None
                 if signals is not None or not rejections_only:
                     # As if its Message-ID were the first: a repeat is noted at the end.
@@ -563,7 +586,10 @@ def analyse_mailbox_to(path: str | os.PathLike[str], output: str | os.PathLike[s
         spool.seek(0)
         fixes = dates.corrections()
         fix = next(fixes, None)
+        # Only the Message-IDs that may repeat are kept, with their first source.
+        may_repeat = ids.may_repeat()
         first: dict[str, str] = {}
+        del ids
         summary = MailboxSummary()
         lines: list[str] = []
         piece: list[dict[str, Any]] = []  # Parquet's rows
@@ -571,7 +597,9 @@ def analyse_mailbox_to(path: str | os.PathLike[str], output: str | os.PathLike[s
             history = None
             if fix is not None and fix[0] == i:
                 history, fix, line = fix[1], next(fixes, None), None
-            if _finish(fields, first, note) and line is not None:
+            mid = fields["message_id"]
+            seen = first if mid and hash(mid) in may_repeat else None
+            if _finish(fields, seen, note) and line is not None:
                 history, line = dates.told(i), None
             summary.add(fields)
             if signals is None and rejections_only:
