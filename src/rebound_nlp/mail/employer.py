@@ -127,13 +127,14 @@ _WEAK_NOUNS = "offer|application|interview|interviews|assessment|test|task|chall
 _STRONG_NOUN_SET = frozenset(_STRONG_NOUNS.split("|"))
 # With first-letter look-aheads, as above.  Each ignores case; ASCII text is
 # searched lower-cased with the case-sensitive twin, which is faster.
-_ROLE_NOUN_LOWER = rf"(?=[rpvojiatc])\b(?:{_STRONG_NOUNS}|{_WEAK_NOUNS})\b"
-_ROLE_AFTER_LOWER = (
+_ROLE_NOUN_PATTERN = rf"(?=[rpvojiatc])\b(?:{_STRONG_NOUNS}|{_WEAK_NOUNS})\b"
+_ROLE_AFTER_PATTERN = (
     r"(?=[proaicf])\b(?:position of|role of|post of|offer(?: you)? the position of|as an?|"
     r"(?:applying|applied|application|apply|interview|interviewing|candidacy) for(?: the)?|"
     r"for the)\s+((?:[\w'\u2019/&+#.-]+ ?){1,6})"
 )
-_ROLE_PATTERNS = {case: (re.compile(_ROLE_NOUN_LOWER, case), re.compile(_ROLE_AFTER_LOWER, case))
+_ROLE_PATTERNS = {case: (re.compile(_ROLE_NOUN_PATTERN, case),
+                         re.compile(_ROLE_AFTER_PATTERN, case))
                   for case in (re.NOFLAG, re.IGNORECASE)}
 _SUBJECT_PREFIX = re.compile(r"^(?:\s*(?:re|fwd?|aw|wg|tr|sv|vs)\s*(?:\[\d+\])?:\s*)+", re.I)
 _SUBJECT_SPLIT = re.compile(r"\s+[-\u2013\u2014|:]\s+|:\s+|,\s+|\s+[\u2013\u2014]\s*")

@@ -186,7 +186,7 @@ def _iter_mbox(path: Path) -> Iterator[RawMessage]:
     key = -1
     kept: list[bytes] = []
     size = 0
-    end = len(_LINESEP) + 1
+    tail_size = len(_LINESEP) + 1
     tail = b""  # the message's last bytes: does it end with a blank line?
 
     def message() -> RawMessage:
@@ -205,7 +205,7 @@ def _iter_mbox(path: Path) -> Iterator[RawMessage]:
                 if size < keep:
                     kept.append(piece)
                 size += len(piece)
-                tail = piece[-end:] if len(piece) >= end else (tail + piece)[-end:]
+                tail = (piece if len(piece) >= tail_size else tail + piece)[-tail_size:]
         except OSError as exc:  # the message being read gets the row
             source = f"{path.name}#{key}" if key >= 0 else path.name
             yield source, None, f"unreadable mailbox: {exc.strerror or exc}"
