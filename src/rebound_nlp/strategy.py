@@ -148,9 +148,10 @@ def _clip(text: str, limit: int = 140) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def _why(rules: tuple[tuple[str, Any], ...], signals: Mapping[str, str]) -> str:
-    """Why a strategy is relevant: the reasons of its rules, with this email's details."""
-    reasons = [rule["why"].format(detail=_clip(signals[name])) for name, rule in rules]
+def _why(rules: tuple[tuple[str, Any], ...], details: Mapping[str, str]) -> str:
+    """Why a strategy is relevant: the reasons of its rules, with this email's
+    details (each signal's words through :func:`_clip`)."""
+    reasons = [rule["why"].format(detail=details[name]) for name, rule in rules]
     return ("Relevant because " + "; ".join(reasons) + ".") if reasons else (
         "No specific signal in this email; it applies to any rejection.")
 
@@ -161,7 +162,8 @@ def rank_strategies(signals: Mapping[str, str]) -> tuple[StrategyAdvice, ...]:
     ``signals`` maps each signal present to its detail: this email's own words
     for it (or ``""``).  Signals not in the mapping are absent.
     """
-    return tuple(StrategyAdvice(row["number"], row["title"], score, _why(rules, signals),
+    details = {name: _clip(detail) for name, detail in signals.items()}  # once, not per rule
+    return tuple(StrategyAdvice(row["number"], row["title"], score, _why(rules, details),
                                 actions + tuple(row["actions"]))
                  for row, score, rules, actions in _ranking(frozenset(signals)))
 
@@ -179,4 +181,5 @@ def rank_for_table(signals: Mapping[str, str], history: History
     signals = {**signals, **history.signals()}
     ranked = _ranking(frozenset(signals))
     row, _, rules, _ = ranked[0]
-    return [r["number"] for r, _, _, _ in ranked], row["title"], _why(rules, signals)
+    details = {name: _clip(signals[name]) for name, _ in rules}  # only the first is worded
+    return [r["number"] for r, _, _, _ in ranked], row["title"], _why(rules, details)
