@@ -317,3 +317,25 @@ def test_two_jobs_are_this_process_and_one_worker(monkeypatch: pytest.MonkeyPatc
     pids = {r.fields["pid"] for r in rows}
     assert os.getpid() in pids
     assert len(pids) == 2
+
+
+_TEST_PROCESS = os.getpid()
+
+
+def _slow_in_workers(chunk: list[batch.RawMessage], analyzer: object = None
+                     ) -> list[batch._Row]:
+    if os.getpid() != _TEST_PROCESS:
+        time.sleep(0.3)
+    return [batch._Row({"source": source, "pid": os.getpid()}, None) for source, _, _ in chunk]
+
+
+def test_chunks_no_worker_started_come_back(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Once every chunk is handed out, this process analyses those the worker has
+    not started instead of waiting for it, and the chunks stay in order."""
+    monkeypatch.setattr(batch, "_analyse_raw", _slow_in_workers)
+    chunks = [[(f"m{k}", b"", "")] for k in range(batch._IN_FLIGHT)]
+    rows = [row for rows in batch._run(iter(chunks), 2, None) for row in rows]  # type: ignore[arg-type]
+    assert [r.fields["source"] for r in rows] == [f"m{k}" for k in range(batch._IN_FLIGHT)]
+    here = [r.fields["source"] for r in rows if r.fields["pid"] == os.getpid()]
+    assert rows[0].fields["pid"] != os.getpid()  # all were handed to the worker first
+    assert here and "m0" not in here

@@ -43,6 +43,9 @@ CHUNK = 128
 #: A chunk also ends once its messages hold this many bytes, so large messages
 #: spread over the workers and memory stays bounded.
 CHUNK_BYTES = 2 * MAX_MESSAGE_BYTES
+#: Chunks handed to each worker and not yet back: enough that a worker never waits
+#: for its next chunk while this process analyses one of its own.
+_IN_FLIGHT = 4
 #: How often (seconds) a worker checks that the process that started it lives.
 _WATCH_PARENT = 1.0
 # The first and last moments, to the microsecond, that pandas' nanosecond timestamps hold.
@@ -217,17 +220,24 @@ def _run(chunks: Iterator[list[RawMessage]], jobs: int, analyzer: Analyzer
         # Workers' futures and this process's own rows, in chunk order.  Bounded
         # look-ahead keeps memory flat however large the mailbox is.
         pending: deque[Future[list[_Row]] | list[_Row]] = deque()
+        handed: dict[Future[list[_Row]], list[RawMessage]] = {}
         for chunk in chunks:
-            busy = sum(isinstance(p, Future) and not p.done() for p in pending)
-            if busy < 2 * workers:
-                pending.append(pool.submit(_analyse_raw, chunk))
+            if sum(not f.done() for f in handed) < _IN_FLIGHT * workers:
+                future = pool.submit(_analyse_raw, chunk)
+                handed[future] = chunk
+                pending.append(future)
             else:
                 pending.append(_analyse_raw(chunk, analyzer))
-            while pending and (len(pending) > 4 * jobs or not isinstance(pending[0], Future)
-                               or pending[0].done()):
-                yield _rows_of(pending.popleft())
+            while pending and (len(pending) > 2 * _IN_FLIGHT * jobs
+                               or not isinstance(pending[0], Future) or pending[0].done()):
+                yield _rows_of(pending.popleft(), handed)
+        # All chunks are handed out: this process takes back those no worker has
+        # started, instead of waiting idle while the workers get through them.
+        for k, entry in enumerate(pending):
+            if isinstance(entry, Future) and entry.cancel():
+                pending[k] = _analyse_raw(handed.pop(entry), analyzer)
         while pending:
-            yield _rows_of(pending.popleft())
+            yield _rows_of(pending.popleft(), handed)
     except BaseException:
         # Interrupted or abandoned: drop the queued chunks instead of analysing them.
         pool.shutdown(wait=False, cancel_futures=True)
@@ -235,8 +245,12 @@ def _run(chunks: Iterator[list[RawMessage]], jobs: int, analyzer: Analyzer
     pool.shutdown()
 
 
-def _rows_of(entry: Future[list[_Row]] | list[_Row]) -> list[_Row]:
-    return entry.result() if isinstance(entry, Future) else entry
+def _rows_of(entry: Future[list[_Row]] | list[_Row],
+             handed: dict[Future[list[_Row]], list[RawMessage]]) -> list[_Row]:
+    if isinstance(entry, Future):
+        handed.pop(entry, None)
+        return entry.result()
+    return entry
 
 
 class _MessageIds:
