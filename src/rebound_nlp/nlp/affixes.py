@@ -1,0 +1,146 @@
+r"""Faster suffix and infix searches for spaCy's tokenizer, with the same answers.
+
+spaCy's English tokenizer finds suffixes with one regular expression of about
+two hundred alternatives, each anchored at the end of the word (``…$``), and
+infixes with another.  Python's ``re`` tries every alternative at every
+position, so a long word costs more at each search.  Both expressions are read
+once, when the pipeline is built, for two facts that let most searches do less:
+
+* every suffix alternative but those of one repeated character (``\.\.+$``)
+  matches a few characters at most, so a search can start near the end of
+  the word; it starts at the beginning when the repeated character is there;
+* every infix match begins with one of a set of characters (punctuation and
+  symbols), so a word with none of them has no infix and is not searched.
+
+Where an expression does not have this shape (say, another language's or a
+later spaCy's rules), the tokenizer keeps its own search.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from spacy.tokenizer import Tokenizer
+
+__all__ = ["speed_up_affixes"]
+
+SuffixSearch = Callable[[str], "re.Match[str] | None"]
+InfixFinditer = Callable[[str], "Iterator[re.Match[str]]"]
+
+try:  # the standard library's own regex parser: private, so read with care
+    _parser: Any = importlib.import_module("re._parser")
+    _c: Any = importlib.import_module("re._constants")
+except ImportError:  # pragma: no cover - a Python without it keeps spaCy's searches
+    _parser = _c = None
+
+
+class _ShapeError(Exception):
+    """The expression has a shape these rules do not read."""
+
+
+def _alternatives(pattern: re.Pattern[str]) -> list[Any]:
+    if _parser is None or pattern.flags & re.IGNORECASE:
+        raise _ShapeError
+    tree = _parser.parse(pattern.pattern, pattern.flags)
+    items = list(tree)
+    if len(items) == 1 and items[0][0] is _c.BRANCH:
+        return list(items[0][1][1])
+    return [tree]
+
+
+def _run_char(items: list[Any]) -> str:
+    """The one character an unbounded alternative is made of (``\\.\\.+``)."""
+    chars = set()
+    for op, arg in items:
+        if op is _c.LITERAL:
+            chars.add(arg)
+        elif op is _c.MAX_REPEAT and [o for o, _ in arg[2]] == [_c.LITERAL]:
+            chars.add(arg[2][0][1])
+        else:
+            raise _ShapeError
+    if len(chars) != 1:
+        raise _ShapeError
+    return chr(chars.pop())
+
+
+def _suffix_search(pattern: re.Pattern[str]) -> SuffixSearch:
+    """``pattern.search``, started near the end of the word where that finds the same."""
+    longest, runs = 0, set()
+    for alternative in _alternatives(pattern):
+        items = list(alternative)
+        if not items or items[-1] != (_c.AT, _c.AT_END):
+            raise _ShapeError  # only an alternative anchored at the end is bounded by its width
+        width = int(alternative.getwidth()[1])
+        if width < _c.MAXREPEAT:
+            longest = max(longest, width)
+        else:
+            runs.add(_run_char(items[:-1]))
+    search = pattern.search
+    # A match ends at the end or before a final "\n" ("$"), so it starts at `at` or after.
+    margin = longest + 1
+
+    def suffix_search(text: str) -> re.Match[str] | None:
+        at = len(text) - margin
+        if at <= 0 or text[at] in runs:  # a run through `at` may start before it
+            return search(text)
+        return search(text, at)
+
+    return suffix_search
+
+
+def _first_chars(items: Any) -> list[tuple[int, int]]:
+    """Ranges of the characters a match of ``items`` may begin with."""
+    for op, arg in items:
+        if op in (_c.ASSERT, _c.ASSERT_NOT, _c.AT):
+            continue  # consumes nothing
+        if op is _c.LITERAL:
+            return [(arg, arg)]
+        if op is _c.IN:
+            ranges = []
+            for inner, value in arg:
+                if inner is _c.LITERAL:
+                    ranges.append((value, value))
+                elif inner is _c.RANGE:
+                    ranges.append(value)
+                else:
+                    raise _ShapeError  # a negated set or a category
+            return ranges
+        if op is _c.BRANCH:
+            return [r for alternative in arg[1] for r in _first_chars(alternative)]
+        if op is _c.SUBPATTERN:
+            return _first_chars(arg[3])
+        if op in (_c.MAX_REPEAT, _c.MIN_REPEAT, _c.POSSESSIVE_REPEAT) and arg[0] >= 1:
+            return _first_chars(arg[2])
+        raise _ShapeError
+    raise _ShapeError  # a match that may consume nothing
+
+
+def _infix_finditer(pattern: re.Pattern[str]) -> InfixFinditer:
+    """``pattern.finditer``, skipped for a word without a character a match begins with."""
+    alternatives = _alternatives(pattern)
+    if min(alternative.getwidth()[0] for alternative in alternatives) < 1:
+        raise _ShapeError  # an empty match needs no first character
+    ranges = [r for alternative in alternatives for r in _first_chars(alternative)]
+    begins = re.compile("[" + "".join(f"\\U{a:08x}-\\U{b:08x}" for a, b in ranges) + "]")
+    has_start, finditer = begins.search, pattern.finditer
+
+    def infix_finditer(text: str) -> Iterator[re.Match[str]]:
+        return finditer(text) if has_start(text) else iter(())
+
+    return infix_finditer
+
+
+def speed_up_affixes(tokenizer: Tokenizer) -> None:
+    """Give ``tokenizer`` the faster suffix and infix searches where its expressions allow."""
+    for name, faster in (("suffix_search", _suffix_search), ("infix_finditer", _infix_finditer)):
+        bound = getattr(tokenizer, name)
+        pattern = getattr(bound, "__self__", None)
+        if not isinstance(pattern, re.Pattern):
+            continue  # not a compiled expression's own method: leave it
+        try:
+            setattr(tokenizer, name, faster(pattern))
+        except _ShapeError:
+            continue

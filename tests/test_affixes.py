@@ -1,0 +1,82 @@
+"""The faster suffix and infix searches answer as spaCy's own, or are not used."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+import pytest
+import spacy
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+from spacy.tokenizer import Tokenizer
+
+from rebound_nlp.nlp import get_nlp
+from rebound_nlp.nlp.affixes import speed_up_affixes
+
+_SPACY = spacy.blank("en").tokenizer
+_FAST = spacy.blank("en").tokenizer
+speed_up_affixes(_FAST)
+
+_CUPS = "\u0627\u0643\u0648\u0627\u0628"  # an Arabic unit: the longest suffix but runs of dots
+# Letters, digits and the characters spaCy's English affix rules name, with a
+# line break (``$`` also matches before a final one); pieces of units and
+# currencies make suffixes several characters long.
+_PIECES = st.sampled_from([
+    "a", "Z", "é", "я", "7", "0", ".", "..", "…", ",", "'", "'s", "\u2019", "\"", "-", "--",
+    "\u2013", "—", "~", ":", "/", "=", "<", "+", "*", "^", "$", "US$", "€", "%", "°", "°C", "km",
+    "km²", "mph", "km/h", "MB", "кг", _CUPS, "!", "?", ")", "(", "©", "\n", " ", "\u00a0", "😀",
+])
+_WORDS = st.lists(_PIECES, max_size=24).map("".join)
+
+
+def _match(found: re.Match[str] | None) -> tuple[tuple[int, int], str] | None:
+    return None if found is None else (found.span(), found.group())
+
+
+def _spans(found: Iterable[re.Match[str]]) -> list[tuple[int, int]]:
+    return [m.span() for m in found]
+
+
+@settings(max_examples=1500, deadline=None)
+@given(_WORDS)
+@example("x" * 5 + "." * 14)  # a run of dots longer than any other suffix
+@example("x" * 5 + "." * 14 + "\n")
+@example("1234567890" + _CUPS + "\n")  # the longest other suffix, before a final line break
+@example("word" * 4 + "US$")
+@example("first...second.")
+def test_searches_answer_as_spacys(word: str) -> None:
+    assert _match(_FAST.suffix_search(word)) == _match(_SPACY.suffix_search(word))
+    assert _spans(_FAST.infix_finditer(word)) == _spans(_SPACY.infix_finditer(word))
+
+
+def test_shipped_pipeline_uses_them() -> None:
+    """spaCy's English rules have the shape the faster searches need."""
+    tokenizer = get_nlp().tokenizer
+    assert tokenizer.suffix_search.__name__ == "suffix_search"  # type: ignore[union-attr]
+    assert tokenizer.infix_finditer.__name__ == "infix_finditer"  # type: ignore[union-attr]
+    text = "Thanks -- we've met 12 candidates...for the role (Data/ML), see https://x.io."
+    assert [t.text for t in get_nlp().make_doc(text)] == [
+        t.text for t in spacy.blank("en").make_doc(text)]
+
+
+@pytest.mark.parametrize("pattern", [
+    re.compile(r"ab|c$"),  # an alternative not anchored at the end
+    re.compile(r"[a-z]+x$"),  # a run of more than one character
+    re.compile(r"x$", re.IGNORECASE),
+])
+def test_other_suffix_shapes_keep_spacys_search(pattern: re.Pattern[str]) -> None:
+    tokenizer = Tokenizer(spacy.blank("en").vocab, suffix_search=pattern.search)
+    speed_up_affixes(tokenizer)
+    assert tokenizer.suffix_search == pattern.search
+
+
+@pytest.mark.parametrize("pattern", [
+    re.compile(r"[^a-z]"),  # a negated set
+    re.compile(r"\w"),  # a category
+    re.compile(r"-|\d?"),  # an alternative that may match nothing
+])
+def test_other_infix_shapes_keep_spacys_search(pattern: re.Pattern[str]) -> None:
+    tokenizer = Tokenizer(spacy.blank("en").vocab, infix_finditer=pattern.finditer)
+    speed_up_affixes(tokenizer)
+    assert tokenizer.infix_finditer == pattern.finditer
