@@ -7,7 +7,7 @@ only the lexical attributes rebound_nlp reads (norm, space, punctuation,
 number, URL, e-mail): the Docs of :func:`make_doc` leave the others (shape,
 ``is_alpha``, ...) unset.
 Its tokenizer finds suffixes and infixes faster, with the same tokens
-(:mod:`rebound_nlp.nlp.affixes`).
+(:mod:`rebound_nlp.nlp.tokenizer`).
 """
 
 from __future__ import annotations
@@ -35,8 +35,8 @@ from spacy.strings import get_string_id
 from spacy.tokens import Doc
 
 from rebound_nlp._kernel import sentence_starts
-from rebound_nlp.nlp.affixes import speed_up_affixes
 from rebound_nlp.nlp.patterns import EMAIL_CUES, SENTENCE_CUE_PREFIX, SENTENCE_CUES
+from rebound_nlp.nlp.tokenizer import TOKENIZER
 from rebound_nlp.once import Once
 from rebound_nlp.text import MAX_CHARS, safe_text
 
@@ -133,7 +133,7 @@ def make_cue_matcher(nlp: Language, name: str) -> CueMatcher:
 
 
 def _build() -> Language:
-    nlp = spacy.blank("en")
+    nlp = spacy.blank("en", config={"nlp": {"tokenizer": {"@tokenizers": TOKENIZER}}})
     # A word the vocabulary has not met gets only the attributes rebound_nlp
     # reads; spaCy's twenty others (shape, prefix, is_title, ...) cost most of
     # the tokeniser's time on new words.
@@ -142,7 +142,6 @@ def _build() -> Language:
     getters = nlp.vocab.lex_attr_getters  # type: ignore[attr-defined]
     nlp.vocab.lex_attr_getters = {  # type: ignore[attr-defined]
         attr: get for attr, get in getters.items() if attr in read}
-    speed_up_affixes(nlp.tokenizer)
     nlp.add_pipe("rebound_sentences")
     nlp.add_pipe("rebound_cues")
     return nlp

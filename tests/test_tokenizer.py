@@ -1,4 +1,4 @@
-"""The faster suffix and infix searches answer as spaCy's own, or are not used."""
+"""Our tokenizer is spaCy's: its faster searches answer as spaCy's own, or are not used."""
 
 from __future__ import annotations
 
@@ -9,14 +9,12 @@ import pytest
 import spacy
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
-from spacy.tokenizer import Tokenizer
 
 from rebound_nlp.nlp import get_nlp
-from rebound_nlp.nlp.affixes import speed_up_affixes
+from rebound_nlp.nlp.tokenizer import fast_infix_finditer, fast_suffix_search
 
 _SPACY = spacy.blank("en").tokenizer
-_FAST = spacy.blank("en").tokenizer
-speed_up_affixes(_FAST)
+_FAST = get_nlp().tokenizer
 
 _CUPS = "\u0627\u0643\u0648\u0627\u0628"  # an Arabic unit: the longest suffix but runs of dots
 # Letters, digits and the characters spaCy's English affix rules name, with a
@@ -50,11 +48,13 @@ def test_searches_answer_as_spacys(word: str) -> None:
     assert _spans(_FAST.infix_finditer(word)) == _spans(_SPACY.infix_finditer(word))
 
 
-def test_shipped_pipeline_uses_them() -> None:
-    """spaCy's English rules have the shape the faster searches need."""
-    tokenizer = get_nlp().tokenizer
-    assert tokenizer.suffix_search.__name__ == "suffix_search"  # type: ignore[union-attr]
-    assert tokenizer.infix_finditer.__name__ == "infix_finditer"  # type: ignore[union-attr]
+def test_shipped_tokenizer_is_spacys_with_faster_searches() -> None:
+    """spaCy's English rules have the shape the faster searches need, and all
+    else is spaCy's own tokenizer."""
+    assert _FAST.suffix_search.__name__ == "suffix_search"  # type: ignore[union-attr]
+    assert _FAST.infix_finditer.__name__ == "infix_finditer"  # type: ignore[union-attr]
+    for name in ("rules", "prefix_search", "token_match", "url_match", "faster_heuristics"):
+        assert getattr(_FAST, name) == getattr(_SPACY, name), name
     text = "Thanks -- we've met 12 candidates...for the role (Data/ML), see https://x.io."
     assert [t.text for t in get_nlp().make_doc(text)] == [
         t.text for t in spacy.blank("en").make_doc(text)]
@@ -66,9 +66,7 @@ def test_shipped_pipeline_uses_them() -> None:
     re.compile(r"x$", re.IGNORECASE),
 ])
 def test_other_suffix_shapes_keep_spacys_search(pattern: re.Pattern[str]) -> None:
-    tokenizer = Tokenizer(spacy.blank("en").vocab, suffix_search=pattern.search)
-    speed_up_affixes(tokenizer)
-    assert tokenizer.suffix_search == pattern.search
+    assert fast_suffix_search(pattern) == pattern.search
 
 
 @pytest.mark.parametrize("pattern", [
@@ -77,6 +75,4 @@ def test_other_suffix_shapes_keep_spacys_search(pattern: re.Pattern[str]) -> Non
     re.compile(r"-|\d?"),  # an alternative that may match nothing
 ])
 def test_other_infix_shapes_keep_spacys_search(pattern: re.Pattern[str]) -> None:
-    tokenizer = Tokenizer(spacy.blank("en").vocab, infix_finditer=pattern.finditer)
-    speed_up_affixes(tokenizer)
-    assert tokenizer.infix_finditer == pattern.finditer
+    assert fast_infix_finditer(pattern) == pattern.finditer
