@@ -106,9 +106,10 @@ def child(what: str, path: Path, n: int, jobs: int) -> dict[str, Any]:
         nlp = spacy.blank("en")
         nlp.add_pipe("sentencizer")
     elif what == "analyse":
-        from rebound_nlp import analyse_mailbox_to, load_model
+        from rebound_nlp import Analyzer, analyse_mailbox_to, load_model
 
         model = load_model()
+        Analyzer(model)  # builds the shared spaCy pipeline and the model's feature indexes
     cpu, wall = _measure.cpu_seconds(), time.perf_counter()
     out: dict[str, Any] = {}
     if what == "mail":
