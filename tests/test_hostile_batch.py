@@ -319,6 +319,18 @@ def test_two_jobs_are_this_process_and_one_worker(monkeypatch: pytest.MonkeyPatc
     assert len(pids) == 2
 
 
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux widens pipes")
+def test_pipes_to_and_from_workers_hold_a_chunk() -> None:
+    import fcntl
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=1) as pool:
+        batch._widen_pipes(pool)
+        for queue in (pool._call_queue, pool._result_queue):  # type: ignore[attr-defined]
+            size = fcntl.fcntl(queue._reader.fileno(), fcntl.F_GETPIPE_SZ)
+            assert size >= batch._PIPE_BYTES
+
+
 _TEST_PROCESS = os.getpid()
 
 

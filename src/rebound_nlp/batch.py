@@ -46,6 +46,8 @@ CHUNK_BYTES = 2 * MAX_MESSAGE_BYTES
 #: Chunks handed to each worker and not yet back: enough that a worker never waits
 #: for its next chunk while this process analyses one of its own.
 _IN_FLIGHT = 4
+#: Bytes the pipes to and from the workers hold, where they can be widened (Linux).
+_PIPE_BYTES = 2**20
 #: How often (seconds) a worker checks that the process that started it lives.
 _WATCH_PARENT = 1.0
 # The first and last moments, to the microsecond, that pandas' nanosecond timestamps hold.
@@ -216,6 +218,7 @@ def _run(chunks: Iterator[list[RawMessage]], jobs: int, analyzer: Analyzer
     # Workers get the parent's analyzer: its weights, no model files read again.
     pool = ProcessPoolExecutor(max_workers=workers, initializer=_worker_init,
                                initargs=(os.getpid(), analyzer))
+    _widen_pipes(pool)
     try:
         # Workers' futures and this process's own rows, in chunk order.  Bounded
         # look-ahead keeps memory flat however large the mailbox is.
@@ -243,6 +246,29 @@ def _run(chunks: Iterator[list[RawMessage]], jobs: int, analyzer: Analyzer
         pool.shutdown(wait=False, cancel_futures=True)
         raise
     pool.shutdown()
+
+
+def _widen_pipes(pool: ProcessPoolExecutor) -> None:
+    """Let a whole chunk, or a chunk's rows, wait in the pipes to and from the workers.
+
+    A pipe holds 64 KB on Linux.  A longer message goes through in turns, and
+    each turn waits for the executor's thread in this process to get its turn
+    beside this busy one (up to 5 ms), while the worker waits for the message.
+    Linux can widen a pipe; elsewhere, or should the executor's queues change,
+    the pipes stay as they are.
+    """
+    try:
+        import fcntl
+
+        setsize = fcntl.F_SETPIPE_SZ
+    except (ImportError, AttributeError):
+        return
+    import contextlib
+
+    for queue in (getattr(pool, "_call_queue", None), getattr(pool, "_result_queue", None)):
+        reader = getattr(queue, "_reader", None)
+        with contextlib.suppress(AttributeError, OSError, ValueError):
+            fcntl.fcntl(reader.fileno(), setsize, _PIPE_BYTES)  # type: ignore[union-attr]
 
 
 def _rows_of(entry: Future[list[_Row]] | list[_Row],
