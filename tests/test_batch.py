@@ -11,7 +11,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from rebound_nlp import advise, analyse, analyse_mailbox
+from rebound_nlp import Analyzer, advise, analyse, analyse_mailbox
 from rebound_nlp.batch import COLUMNS, _RejectionDates, analyse_mailbox_to
 from rebound_nlp.strategy import History
 from rebound_nlp.summary import MailboxSummary, summarise
@@ -31,6 +31,26 @@ def test_analyse_strings_and_records() -> None:
     records = analyse(pd.DataFrame({"subject": ["Your application"],
                                     "body": [FORM.format(role="Chef")]}))
     assert records["subject"][0] == "Your application"
+
+
+def test_undated_rows_show_the_strategies_advise_ranks() -> None:
+    """A table ranks a rejection's strategies itself (analysed with rank=False) and
+    words only the first: the same ranking and words as advise()."""
+    bodies = [FORM.format(role="Analyst"),
+              "Thank you for interviewing with us. We felt your SQL skills were not yet at "
+              "the level the role needs. We would love you to apply again next year.",
+              "Unfortunately the position has been filled by an internal candidate. Happy "
+              "to share feedback if you would like it.",
+              "See you at the interview on Monday!"]
+    table = analyse(bodies)
+    for body, row in zip(bodies, table.to_dict("records"), strict=True):
+        ranked = advise(body).strategies
+        assert row["strategies"] == [s.number for s in ranked]
+        assert row["strategy_title"] == (ranked[0].title if ranked else "")
+        assert row["strategy_why"] == (ranked[0].why if ranked else "")
+    assert table["is_rejection"].tolist() == [True, True, True, False]
+    unranked = Analyzer().analyse(bodies[:1], [""], rank=False)[0]
+    assert unranked.is_rejection and unranked.strategies == () and unranked.signals
 
 
 def test_analyse_rejects_bad_items() -> None:

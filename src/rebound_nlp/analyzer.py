@@ -94,8 +94,14 @@ class Analyzer:
             pairs = [(e, "") if isinstance(e, str) else e for e in batch]
             yield from self.analyse([b for b, _ in pairs], [s for _, s in pairs])
 
-    def analyse(self, bodies: Sequence[str], subjects: Sequence[str]) -> list[Advice]:
-        """Advice for a batch of emails: one pipeline pass and one prediction call."""
+    def analyse(self, bodies: Sequence[str], subjects: Sequence[str], *, rank: bool = True
+                ) -> list[Advice]:
+        """Advice for a batch of emails: one pipeline pass and one prediction call.
+
+        With ``rank=False`` a rejection's ``strategies`` are left empty (its
+        ``signals`` are there): for tables, which rank them with the mailbox's
+        history and word only the first (:func:`~rebound_nlp.strategy.rank_for_table`).
+        """
         from rebound_nlp.nlp import make_docs
 
         if len(bodies) != len(subjects):
@@ -114,7 +120,7 @@ class Analyzer:
         docs = list(make_docs(bodies[k] for k in todo))
         preds = self.model.predict(docs, [subjects[k] for k in todo], points=self.points)
         for k, pred in zip(todo, preds, strict=True):
-            out[k] = build_advice(pred, bodies[k], self.points)
+            out[k] = build_advice(pred, bodies[k], self.points, rank=rank)
         return [a for a in out if a is not None]
 
 
@@ -166,8 +172,10 @@ def signals_of(pred: Prediction, advice: Advice) -> dict[str, str]:
     return found
 
 
-def build_advice(pred: Prediction, text: str, points: OperatingPoints) -> Advice:
-    """Turn the predictions for ``text`` into an :class:`Advice` (decisions at ``points``)."""
+def build_advice(pred: Prediction, text: str, points: OperatingPoints, *, rank: bool = True
+                 ) -> Advice:
+    """Turn the predictions for ``text`` into an :class:`Advice` (decisions at ``points``;
+    a rejection's strategies ranked unless ``rank`` is false)."""
     if pred.kind != "rejection":
         return Advice(False, pred.rejection_probability, kind=pred.kind,
                       kind_probabilities=dict(pred.kind_probabilities),
@@ -196,7 +204,7 @@ def build_advice(pred: Prediction, text: str, points: OperatingPoints) -> Advice
         evidence=dict(pred.evidence),
     )
     signals = signals_of(pred, advice)
-    return replace(advice, strategies=rank_strategies(signals), signals=signals)
+    return replace(advice, strategies=rank_strategies(signals) if rank else (), signals=signals)
 
 
 def advise(body: str, subject: str = "", *, model: Model | str | os.PathLike[str] | None = None,

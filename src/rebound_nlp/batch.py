@@ -87,9 +87,8 @@ def _fill(row: dict[str, Any], advice: Advice) -> None:
         future_invite=advice.future_invite,
         feedback_offer=advice.feedback_offer,
     )
-    first = advice.strategies[0] if advice.strategies else None
-    _set_strategies(row, [s.number for s in advice.strategies],
-                    first.title if first else "", first.why if first else "")
+    if advice.is_rejection:  # analysed with rank=False: ranked as the email alone
+        _set_strategies(row, *rank_for_table(advice.signals, History()))
 
 
 def _set_strategies(row: dict[str, Any], numbers: list[int], title: str, why: str) -> None:
@@ -104,13 +103,13 @@ def _advise(analyzer: Analyzer, texts: list[str], subjects: list[str]
     """Advice for a chunk; should one message fail, the others still get
     theirs and that message gets its exception (it becomes the row's error)."""
     try:
-        return list(analyzer.analyse(texts, subjects))
+        return list(analyzer.analyse(texts, subjects, rank=False))
     except Exception:
         pass
     out: list[Advice | Exception] = []
     for text, subject in zip(texts, subjects, strict=True):
         try:
-            out += analyzer.analyse([text], [subject])
+            out += analyzer.analyse([text], [subject], rank=False)
         except Exception as exc:
             out.append(exc)
     return out
