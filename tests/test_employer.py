@@ -138,13 +138,15 @@ def test_jobsearch_sample_employers_and_roles() -> None:
 
 
 _LOOK_AHEADS = [
-    *((pattern, look_ahead) for patterns in employer._ROLE_PATTERNS.values()
-      for pattern, look_ahead in zip(patterns, ("(?=[rpvojiatc])", "(?=[proaicf])"), strict=True)),
+    *((found.pattern, look_ahead) for patterns in employer._ROLE_PATTERNS.values()
+      for found, look_ahead in zip(patterns, ("(?=[rpvojiatc])", "(?=[proaicf])"), strict=True)),
     (employer._REQUISITION, "(?=[(\\[#rji])"),
-    (employer._AT_RUN, "(?=at )"),
-    (employer._EMPLOYER_PHRASES[0], "(?i:(?=a))"),
-    (employer._EMPLOYER_PHRASES[1], "(?i:(?=[ijwob]))"),
+    (employer._AT_RUN.pattern, "(?=at )"),
+    (employer._EMPLOYER_PHRASES[0].pattern, "(?i:(?=a))"),
+    (employer._EMPLOYER_PHRASES[1].pattern, "(?i:(?=[ijwob]))"),
 ]
+_FOUND_AT_STARTS = [*employer._ROLE_PATTERNS[re.NOFLAG], employer._AT_RUN,
+                    *employer._EMPLOYER_PHRASES]
 
 
 # Pieces of what the patterns match, letters, and characters that match others
@@ -171,8 +173,19 @@ def test_first_letter_look_aheads_change_no_match(text: str) -> None:
 def test_role_patterns_find_the_same_in_lower_cased_ascii(text: str) -> None:
     sensitive, ignoring = employer._ROLE_PATTERNS.values()
     for lower, any_case in zip(sensitive, ignoring, strict=True):
-        assert ([m.regs for m in lower.finditer(text.lower())]
-                == [m.regs for m in any_case.finditer(text)])
+        assert ([m.regs for m in lower.pattern.finditer(text.lower())]
+                == [m.regs for m in any_case.pattern.finditer(text)])
+
+
+@settings(max_examples=300)
+@given(st.lists(st.sampled_from([p for p in _PIECES if p.isascii()]), max_size=25).map("".join))
+@example("Thanks for applying to Applying To Orrin Systems at Orrin Systems")  # overlapping
+def test_patterns_tried_at_their_starts_find_what_a_search_finds(text: str) -> None:
+    for found in _FOUND_AT_STARTS:
+        assert found.starts, found.pattern.pattern  # each has literal starts to go to
+        for searched in (text, text.lower()):
+            assert ([m.regs for m in found.finditer(searched, searched.lower())]
+                    == [m.regs for m in found.pattern.finditer(searched)])
 
 
 def _strip_team_words(name: str) -> str:

@@ -24,6 +24,8 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
+from rebound_nlp.regex_parts import LiteralStarts
+
 __all__ = ["company_of", "employer_key", "employer_of", "is_personal_address", "role_key",
            "role_of"]
 
@@ -74,14 +76,14 @@ _RUN_RE = re.compile(_RUN)
 # matches can start with: the regex engine then skips to those, which halves its time.
 # "the Data Analyst role at Orrin Systems": a run after "at", when the word before
 # "at" is one of these (checked in code: one alternation per position is slow).
-_AT_RUN = re.compile(rf"(?=at )\bat ({_RUN})")
+_AT_RUN = LiteralStarts(re.compile(rf"(?=at )\bat ({_RUN})"))
 _AT_AFTER = frozenset((
     "role", "position", "job", "vacancy", "opening", "opportunity", "opportunities", "post",
     "team", "career", "careers", "interview", "interviews", "internship", "everyone", "here",
     "us", "work", "working", "offer", "applying", "applied", "application", "applications",
     "apply",
 ))
-_EMPLOYER_PHRASES = [re.compile(p) for p in (
+_EMPLOYER_PHRASES = [LiteralStarts(re.compile(p)) for p in (
     rf"(?i:(?=a))\b(?i:applying|applied|application|applications|apply) (?i:to|with) ({_RUN})",
     rf"(?i:(?=[ijwob]))\b(?i:interest in|interest in joining|interest in working (?:at|for|with)|"
     rf"join|joining|welcome to|on behalf of|offer from|behalf of) ({_RUN})",
@@ -133,8 +135,8 @@ _ROLE_AFTER_PATTERN = (
     r"(?:applying|applied|application|apply|interview|interviewing|candidacy) for(?: the)?|"
     r"for the)\s+((?:[\w'\u2019/&+#.-]+ ?){1,6})"
 )
-_ROLE_PATTERNS = {case: (re.compile(_ROLE_NOUN_PATTERN, case),
-                         re.compile(_ROLE_AFTER_PATTERN, case))
+_ROLE_PATTERNS = {case: (LiteralStarts(re.compile(_ROLE_NOUN_PATTERN, case)),
+                         LiteralStarts(re.compile(_ROLE_AFTER_PATTERN, case)))
                   for case in (re.NOFLAG, re.IGNORECASE)}
 _SUBJECT_PREFIX = re.compile(r"^(?:\s*(?:re|fwd?|aw|wg|tr|sv|vs)\s*(?:\[\d+\])?:\s*)+", re.I)
 _SUBJECT_SPLIT = re.compile(r"\s+[-\u2013\u2014|:]\s+|:\s+|,\s+|\s+[\u2013\u2014]\s*")
@@ -295,8 +297,9 @@ def _text_candidates(subject: str, body: str) -> Counter[str]:
     votes: Counter[str] = Counter()
     flat = _collapse(body)
     for source in (flat, _collapse(subject)):
-        found = [m.group(1) for p in _EMPLOYER_PHRASES for m in p.finditer(source)]
-        for match in _AT_RUN.finditer(source):
+        lowered = source.lower() if source.isascii() else None
+        found = [m.group(1) for p in _EMPLOYER_PHRASES for m in p.finditer(source, lowered)]
+        for match in _AT_RUN.finditer(source, lowered):
             before = source[max(0, match.start() - 40):match.start()].split()
             if before and before[-1].startswith("(") and before[-1].endswith(")"):
                 before.pop()  # "the Data Analyst role (R-2291) at ..."
@@ -501,14 +504,15 @@ def _body_role(body: str) -> str:
     ascii_text = flat.isascii()  # lower-casing keeps every offset
     nouns, after = _ROLE_PATTERNS[re.NOFLAG if ascii_text else re.IGNORECASE]
     searched = flat.lower() if ascii_text else flat
+    lowered = searched if ascii_text else None
     found: Counter[str] = Counter()
-    for match in nouns.finditer(searched):
+    for match in nouns.finditer(searched, lowered):
         strong = match.group().lower() in _STRONG_NOUN_SET
         before = flat[max(0, match.start() - 120):match.start()].split()[-6:]
         role = _role_words(before, strong=strong, from_end=True)
         if role:
             found[role] += 2 if strong else 1
-    for match in after.finditer(searched):
+    for match in after.finditer(searched, lowered):
         role = _role_words(flat[match.start(1):match.end(1)].split(), strong=False,
                            from_end=False)
         if role:

@@ -20,7 +20,6 @@ setting them later makes spaCy check its 2,700 special cases again.
 
 from __future__ import annotations
 
-import importlib
 import re
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -28,6 +27,9 @@ from typing import Any
 from spacy import util
 from spacy.language import Language
 from spacy.tokenizer import Tokenizer
+
+from rebound_nlp.regex_parts import ShapeError, alternatives, first_chars
+from rebound_nlp.regex_parts import constants as _c
 
 __all__ = ["TOKENIZER", "create_tokenizer", "fast_infix_finditer", "fast_suffix_search"]
 
@@ -37,25 +39,11 @@ TOKENIZER = "rebound_nlp.Tokenizer.v1"
 SuffixSearch = Callable[[str], "re.Match[str] | None"]
 InfixFinditer = Callable[[str], "Iterator[re.Match[str]]"]
 
-try:  # the standard library's own regex parser: private, so read with care
-    _parser: Any = importlib.import_module("re._parser")
-    _c: Any = importlib.import_module("re._constants")
-except ImportError:  # pragma: no cover - a Python without it keeps spaCy's searches
-    _parser = _c = None
-
-
-class _ShapeError(Exception):
-    """The expression has a shape these rules do not read."""
-
 
 def _alternatives(pattern: re.Pattern[str]) -> list[Any]:
-    if _parser is None or pattern.flags & re.IGNORECASE:
-        raise _ShapeError
-    tree = _parser.parse(pattern.pattern, pattern.flags)
-    items = list(tree)
-    if len(items) == 1 and items[0][0] is _c.BRANCH:
-        return list(items[0][1][1])
-    return [tree]
+    if pattern.flags & re.IGNORECASE:
+        raise ShapeError  # the characters below are compared as written
+    return alternatives(pattern)
 
 
 def _run_char(items: list[Any]) -> str:
@@ -67,9 +55,9 @@ def _run_char(items: list[Any]) -> str:
         elif op is _c.MAX_REPEAT and [o for o, _ in arg[2]] == [_c.LITERAL]:
             chars.add(arg[2][0][1])
         else:
-            raise _ShapeError
+            raise ShapeError
     if len(chars) != 1:
-        raise _ShapeError
+        raise ShapeError
     return chr(chars.pop())
 
 
@@ -79,7 +67,7 @@ def _suffix_search(pattern: re.Pattern[str]) -> SuffixSearch:
     for alternative in _alternatives(pattern):
         items = list(alternative)
         if not items or items[-1] != (_c.AT, _c.AT_END):
-            raise _ShapeError  # only an alternative anchored at the end is bounded by its width
+            raise ShapeError  # only an alternative anchored at the end is bounded by its width
         width = int(alternative.getwidth()[1])
         if width < _c.MAXREPEAT:
             longest = max(longest, width)
@@ -98,39 +86,12 @@ def _suffix_search(pattern: re.Pattern[str]) -> SuffixSearch:
     return suffix_search
 
 
-def _first_chars(items: Any) -> list[tuple[int, int]]:
-    """Ranges of the characters a match of ``items`` may begin with."""
-    for op, arg in items:
-        if op in (_c.ASSERT, _c.ASSERT_NOT, _c.AT):
-            continue  # consumes nothing
-        if op is _c.LITERAL:
-            return [(arg, arg)]
-        if op is _c.IN:
-            ranges = []
-            for inner, value in arg:
-                if inner is _c.LITERAL:
-                    ranges.append((value, value))
-                elif inner is _c.RANGE:
-                    ranges.append(value)
-                else:
-                    raise _ShapeError  # a negated set or a category
-            return ranges
-        if op is _c.BRANCH:
-            return [r for alternative in arg[1] for r in _first_chars(alternative)]
-        if op is _c.SUBPATTERN:
-            return _first_chars(arg[3])
-        if op in (_c.MAX_REPEAT, _c.MIN_REPEAT, _c.POSSESSIVE_REPEAT) and arg[0] >= 1:
-            return _first_chars(arg[2])
-        raise _ShapeError
-    raise _ShapeError  # a match that may consume nothing
-
-
 def _infix_finditer(pattern: re.Pattern[str]) -> InfixFinditer:
     """``pattern.finditer``, skipped for a word without a character a match begins with."""
     alternatives = _alternatives(pattern)
     if min(alternative.getwidth()[0] for alternative in alternatives) < 1:
-        raise _ShapeError  # an empty match needs no first character
-    ranges = [r for alternative in alternatives for r in _first_chars(alternative)]
+        raise ShapeError  # an empty match needs no first character
+    ranges = [r for alternative in alternatives for r in first_chars(alternative)]
     begins = re.compile("[" + "".join(f"\\U{a:08x}-\\U{b:08x}" for a, b in ranges) + "]")
     has_start, finditer = begins.search, pattern.finditer
 
@@ -144,7 +105,7 @@ def fast_suffix_search(pattern: re.Pattern[str]) -> SuffixSearch:
     """``pattern.search`` for suffixes, faster where the expression allows."""
     try:
         return _suffix_search(pattern)
-    except _ShapeError:
+    except ShapeError:
         return pattern.search
 
 
@@ -152,7 +113,7 @@ def fast_infix_finditer(pattern: re.Pattern[str]) -> InfixFinditer:
     """``pattern.finditer`` for infixes, faster where the expression allows."""
     try:
         return _infix_finditer(pattern)
-    except _ShapeError:
+    except ShapeError:
         return pattern.finditer
 
 
