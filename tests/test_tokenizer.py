@@ -64,6 +64,7 @@ def test_shipped_tokenizer_is_spacys_with_faster_searches() -> None:
     re.compile(r"ab|c$"),  # an alternative not anchored at the end
     re.compile(r"[a-z]+x$"),  # a run of more than one character
     re.compile(r"x$", re.IGNORECASE),
+    re.compile(r"x$", re.MULTILINE),  # "$" before any line break
 ])
 def test_other_suffix_shapes_keep_spacys_search(pattern: re.Pattern[str]) -> None:
     assert fast_suffix_search(pattern) == pattern.search

@@ -63,6 +63,8 @@ def _run_char(items: list[Any]) -> str:
 
 def _suffix_search(pattern: re.Pattern[str]) -> SuffixSearch:
     """``pattern.search``, started near the end of the word where that finds the same."""
+    if pattern.flags & re.MULTILINE:
+        raise ShapeError  # "$" would also match before any line break
     longest, runs = 0, set()
     for alternative in _alternatives(pattern):
         items = list(alternative)
@@ -88,10 +90,10 @@ def _suffix_search(pattern: re.Pattern[str]) -> SuffixSearch:
 
 def _infix_finditer(pattern: re.Pattern[str]) -> InfixFinditer:
     """``pattern.finditer``, skipped for a word without a character a match begins with."""
-    alternatives = _alternatives(pattern)
-    if min(alternative.getwidth()[0] for alternative in alternatives) < 1:
+    branches = _alternatives(pattern)
+    if min(branch.getwidth()[0] for branch in branches) < 1:
         raise ShapeError  # an empty match needs no first character
-    ranges = [r for alternative in alternatives for r in first_chars(alternative)]
+    ranges = [r for branch in branches for r in first_chars(branch)]
     begins = re.compile("[" + "".join(f"\\U{a:08x}-\\U{b:08x}" for a, b in ranges) + "]")
     has_start, finditer = begins.search, pattern.finditer
 
