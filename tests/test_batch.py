@@ -34,8 +34,8 @@ def test_analyse_strings_and_records() -> None:
 
 
 def test_undated_rows_show_the_strategies_advise_ranks() -> None:
-    """A table ranks a rejection's strategies itself (analysed with rank=False) and
-    words only the first: the same ranking and words as advise()."""
+    """A table ranks a rejection's strategies itself (analysed for_table) and words
+    only the first: the same ranking and words as advise()."""
     bodies = [FORM.format(role="Analyst"),
               "Thank you for interviewing with us. We felt your SQL skills were not yet at "
               "the level the role needs. We would love you to apply again next year.",
@@ -49,7 +49,7 @@ def test_undated_rows_show_the_strategies_advise_ranks() -> None:
         assert row["strategy_title"] == (ranked[0].title if ranked else "")
         assert row["strategy_why"] == (ranked[0].why if ranked else "")
     assert table["is_rejection"].tolist() == [True, True, True, False]
-    unranked = Analyzer().analyse(bodies[:1], [""], rank=False)[0]
+    unranked = Analyzer().analyse(bodies[:1], [""], for_table=True)[0]
     assert unranked.is_rejection and unranked.strategies == () and unranked.signals
 
 

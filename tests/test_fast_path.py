@@ -14,6 +14,7 @@ import functools
 import itertools
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -414,6 +415,23 @@ def test_fast_path_equals_reference_on_awkward_texts(one_by_one: bool) -> None:
     records = [{"body": b, "subject": s} for b in AWKWARD
                for s in ("", "Re: Your application (Data Analyst)!")]
     compare(load_model(), records, load_model().operating_points, one_by_one=one_by_one)
+
+
+@pytest.mark.parametrize("only", [("reasons", "feedback_offer", "future_invite"),
+                                  ("rejection",), ("kind", "tone"), ()])
+def test_evidence_for_some_decisions_is_theirs_of_all(test_split: list[dict[str, str]],
+                                                      only: tuple[str, ...]) -> None:
+    """Evidence asked for some decisions is what all would give them; the rest is the same."""
+    model = load_model()
+    records = test_split[:120]
+    docs = list(make_docs(r["body"] for r in records))
+    subjects = [r["subject"] for r in records]
+    full = model.predict(docs, subjects)
+    some = model.predict(docs, subjects, evidence=only)
+    assert any(p.evidence for p in some) == bool(only)
+    for got, want in zip(some, full, strict=True):
+        assert got.evidence == {k: v for k, v in want.evidence.items() if k in only}
+        assert_same(replace(got, evidence=want.evidence), want)
 
 
 def test_fast_path_one_email_at_a_time(test_split: list[dict[str, str]]) -> None:

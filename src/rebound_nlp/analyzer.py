@@ -26,8 +26,8 @@ from rebound_nlp.text import MAX_CHARS, MAX_HEADER_CHARS, safe_text
 if TYPE_CHECKING:
     from rebound_nlp.classify import Model, Prediction
 
-__all__ = ["Analyzer", "advise", "analyzer_for", "build_advice", "default_analyzer",
-           "resolve_model", "signals_of"]
+__all__ = ["SIGNAL_EVIDENCE", "Analyzer", "advise", "analyzer_for", "build_advice",
+           "default_analyzer", "resolve_model", "signals_of"]
 
 
 def resolve_model(model: Model | str | os.PathLike[str] | None, *, trusted: bool = False
@@ -94,13 +94,15 @@ class Analyzer:
             pairs = [(e, "") if isinstance(e, str) else e for e in batch]
             yield from self.analyse([b for b, _ in pairs], [s for _, s in pairs])
 
-    def analyse(self, bodies: Sequence[str], subjects: Sequence[str], *, rank: bool = True
-                ) -> list[Advice]:
+    def analyse(self, bodies: Sequence[str], subjects: Sequence[str], *,
+                for_table: bool = False) -> list[Advice]:
         """Advice for a batch of emails: one pipeline pass and one prediction call.
 
-        With ``rank=False`` a rejection's ``strategies`` are left empty (its
-        ``signals`` are there): for tables, which rank them with the mailbox's
-        history and word only the first (:func:`~rebound_nlp.strategy.rank_for_table`).
+        With ``for_table=True``, only what a table shows: a rejection's
+        ``strategies`` are left empty (its ``signals`` are there), since a table
+        ranks them with the mailbox's history and words only the first
+        (:func:`~rebound_nlp.strategy.rank_for_table`), and ``evidence`` holds
+        only what the signals quote (:data:`SIGNAL_EVIDENCE`).
         """
         from rebound_nlp.nlp import make_docs
 
@@ -118,9 +120,10 @@ class Analyzer:
         out: list[Advice | None] = [None if b.strip() else empty_advice() for b in bodies]
         todo = [k for k, a in enumerate(out) if a is None]
         docs = list(make_docs(bodies[k] for k in todo))
-        preds = self.model.predict(docs, [subjects[k] for k in todo], points=self.points)
+        preds = self.model.predict(docs, [subjects[k] for k in todo], points=self.points,
+                                   evidence=SIGNAL_EVIDENCE if for_table else None)
         for k, pred in zip(todo, preds, strict=True):
-            out[k] = build_advice(pred, bodies[k], self.points, rank=rank)
+            out[k] = build_advice(pred, bodies[k], self.points, rank=not for_table)
         return [a for a in out if a is not None]
 
 
@@ -136,6 +139,10 @@ def analyzer_for(model: Model | str | os.PathLike[str] | None, *, trusted: bool 
                  ) -> Analyzer:
     """The shared analyzer for ``None`` (the shipped model), else a new one for ``model``."""
     return default_analyzer() if model is None else Analyzer(model, trusted=trusted)
+
+
+#: The decisions whose evidence :func:`signals_of` quotes.
+SIGNAL_EVIDENCE = ("reasons", "feedback_offer", "future_invite")
 
 
 def signals_of(pred: Prediction, advice: Advice) -> dict[str, str]:

@@ -87,7 +87,7 @@ def _fill(row: dict[str, Any], advice: Advice) -> None:
         future_invite=advice.future_invite,
         feedback_offer=advice.feedback_offer,
     )
-    if advice.is_rejection:  # analysed with rank=False: ranked as the email alone
+    if advice.is_rejection:  # analysed for a table: ranked here, as the email alone
         _set_strategies(row, *rank_for_table(advice.signals, History()))
 
 
@@ -103,13 +103,13 @@ def _advise(analyzer: Analyzer, texts: list[str], subjects: list[str]
     """Advice for a chunk; should one message fail, the others still get
     theirs and that message gets its exception (it becomes the row's error)."""
     try:
-        return list(analyzer.analyse(texts, subjects, rank=False))
+        return list(analyzer.analyse(texts, subjects, for_table=True))
     except Exception:
         pass
     out: list[Advice | Exception] = []
     for text, subject in zip(texts, subjects, strict=True):
         try:
-            out += analyzer.analyse([text], [subject], rank=False)
+            out += analyzer.analyse([text], [subject], for_table=True)
         except Exception as exc:
             out.append(exc)
     return out

@@ -9,7 +9,7 @@ code, never stored.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -213,10 +213,13 @@ class Model:
         return self._email_layer.names
 
     def predict(self, docs: Sequence[Doc], subjects: Sequence[str], *,
-                points: OperatingPoints | None = None) -> list[Prediction]:
+                points: OperatingPoints | None = None,
+                evidence: Collection[str] | None = None) -> list[Prediction]:
         """Predict every head for a batch of Docs (one per email).
 
-        ``points`` overrides the model's :attr:`operating_points`.  Feedback
+        ``points`` overrides the model's :attr:`operating_points`; ``evidence``
+        names the decisions to find evidence for (``"kind"``, ``"reasons"``,
+        ...; all by default), and each Prediction's evidence holds those.  Feedback
         sentences are looked for only in emails judged rejections.  The batch
         is read in chunks: each head is one matrix product per chunk, over
         its emails or over the sentences of its rejections.  Raises
@@ -238,7 +241,8 @@ class Model:
                              "pass one subject ('' for none) per Doc.")
         out: list[Prediction] = []
         for at in range(0, len(docs), _CHUNK):
-            out += self._predict_chunk(docs[at:at + _CHUNK], subjects[at:at + _CHUNK], points)
+            out += self._predict_chunk(docs[at:at + _CHUNK], subjects[at:at + _CHUNK], points,
+                                       evidence)
         return out
 
     def prepare(self) -> None:
@@ -255,7 +259,8 @@ class Model:
         return FeatureIndex(self._sentence_layer.joined_names)
 
     def _predict_chunk(self, docs: Sequence[Doc], subjects: Sequence[str],
-                       points: OperatingPoints) -> list[Prediction]:
+                       points: OperatingPoints, evidence: Collection[str] | None
+                       ) -> list[Prediction]:
         layer = self._email_layer
         batch = read_docs(docs)
         rows = self._email_index.rows(email_items(batch, subjects))
@@ -294,7 +299,7 @@ class Model:
                 probabilities=probs,
                 feedback=feedback.get(i, ()),
                 evidence=self._evidence(weighted[a:b], usable[a:b], rows.spans[:, a:b], text,
-                                        kind, probs, tone, stage, points),
+                                        kind, probs, tone, stage, points, evidence),
                 cues=_cue_phrases(text, batch.cue_labels[c:d], cue_starts[c:d], cue_ends[c:d]),
             ))
         return out
@@ -353,6 +358,7 @@ class Model:
         tone: dict[str, float],
         stage: dict[str, float],
         points: OperatingPoints,
+        only: Collection[str] | None,
     ) -> dict[str, tuple[str, ...]]:
         """The phrases whose weights pushed each head hardest to its answer.
 
@@ -385,9 +391,17 @@ class Model:
             for name in ("future_invite", "feedback_offer"):
                 if name in probs:
                     wanted[name] = [layer.output(name, probs[name] >= points.flags)]
+        if only is not None:
+            # "rejection" of a rejection is its kind's evidence.
+            keep = {"kind", *only} if is_rejection and "rejection" in only else only
+            wanted = {name: outputs for name, outputs in wanted.items() if name in keep}
+            if not wanted:
+                return {}
         evidence = dict(zip(wanted, pick_evidence(weighted, usable, spans, text,
                                                   list(wanted.values()), _EVIDENCE_SIZE),
                             strict=True))
         if is_rejection and "kind" in evidence:
             evidence["rejection"] = evidence["kind"]
+        if only is not None:
+            evidence = {name: found for name, found in evidence.items() if name in only}
         return evidence
