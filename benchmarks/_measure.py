@@ -5,7 +5,7 @@ side profits from caches the other filled (spaCy's tokenizer caches every
 string it has split).  A child prints one JSON line last: what it measured.
 Memory is sampled from outside: the sum over the child and all its
 descendants, so worker processes count as much as the parent (RSS every
-50 ms; the process tree and PSS, which cost more to read, every half second).
+50 ms; the process tree every 0.2 s and PSS every 0.5 s, which cost more to read).
 """
 
 from __future__ import annotations
@@ -46,23 +46,26 @@ class Run:
 class _Sampler(threading.Thread):
     """Sum the RSS of the process tree every ``interval`` seconds.
 
-    Finding the tree (a scan of every process) and reading PSS (a walk of each
-    process's memory map, 2 ms for a 150 MB process) cost far more than RSS:
-    done every 50 ms they took a tenth of a core, which a run on every core
-    pays.  So they are done every ``slow_every`` samples; RSS, which the
-    figures compare, is read every time.
+    Finding the tree (a scan of every process, 1.4 ms) and reading PSS (a walk
+    of each process's memory map, 2 ms for a 150 MB process) cost far more
+    than RSS: done every 50 ms they took a tenth of a core, which a run on
+    every core pays.  So the tree is found every ``tree_every`` samples and
+    PSS read every ``pss_every``; RSS, which the figures compare, every time.
     """
 
-    def __init__(self, proc: psutil.Popen, interval: float, slow_every: int = 10) -> None:
+    def __init__(self, proc: psutil.Popen, interval: float, tree_every: int = 4,
+                 pss_every: int = 10) -> None:
         super().__init__(daemon=True)
-        self.proc, self.interval, self.slow_every = proc, interval, slow_every
+        self.proc, self.interval = proc, interval
+        self.tree_every, self.pss_every = tree_every, pss_every
         self.rss = self.pss = self.largest = 0.0
         self.has_pss = True
         self.done = threading.Event()
         self.tree: list[psutil.Process] = [proc]
 
-    def _sample(self, slow: bool) -> None:
-        if slow:
+    def _sample(self, k: int) -> None:
+        pss_now = k % self.pss_every == 0
+        if k % self.tree_every == 0:
             try:
                 self.tree = [self.proc, *self.proc.children(recursive=True)]
             except psutil.Error:
@@ -70,7 +73,7 @@ class _Sampler(threading.Thread):
         rss = pss = largest = 0.0
         for p in self.tree:
             try:
-                if slow and self.has_pss:
+                if pss_now and self.has_pss:
                     info = p.memory_full_info()
                     pss += getattr(info, "pss", 0.0)
                     self.has_pss = hasattr(info, "pss")
@@ -84,13 +87,13 @@ class _Sampler(threading.Thread):
             rss += info.rss
             largest = max(largest, info.rss)
         self.rss, self.largest = max(self.rss, rss), max(self.largest, largest)
-        if slow:
+        if pss_now:
             self.pss = max(self.pss, pss)
 
     def run(self) -> None:
         k = 0
         while not self.done.is_set():
-            self._sample(slow=k % self.slow_every == 0)
+            self._sample(k)
             k += 1
             self.done.wait(self.interval)
 
