@@ -364,7 +364,8 @@ class Model:
 
         ``weighted`` holds how much each of the email's features pushes each
         output (:meth:`LinearLayer.outputs`); ``usable`` says which features
-        may serve (not stop words, and found in the text at ``spans``).
+        may serve (not stop words, and found in the text at ``spans``);
+        ``only`` names the decisions to find evidence for (None: all).
         """
         layer = self._email_layer
         is_rejection = kind == "rejection"
