@@ -134,6 +134,13 @@ _BLOCK = 1 << 16
 _LINESEP = os.linesep.encode()
 
 
+def _past_line(block: bytes, at: int) -> tuple[int, bool]:
+    """Where the line holding ``block[at]`` ends (after its line break), and whether
+    it runs on past the block (then its end is the block's)."""
+    end = block.find(b"\n", at) + 1
+    return (len(block), True) if end == 0 else (end, False)
+
+
 def _mbox_pieces(fh: IO[bytes]) -> Iterator[bytes | None]:
     """The file's bytes in order, in pieces, with ``None`` in place of each line
     that starts with ``From ``; without a UTF-8 byte-order mark at the start."""
@@ -144,9 +151,7 @@ def _mbox_pieces(fh: IO[bytes]) -> Iterator[bytes | None]:
             block += fh.readline(_BLOCK)
         pos = 0
         if in_from:
-            pos = block.find(b"\n") + 1
-            in_from = pos == 0
-            pos = len(block) if in_from else pos
+            pos, in_from = _past_line(block, 0)
         while not in_from:
             if pos == 0 and line_start and block.startswith(b"From "):
                 at = 0
@@ -157,9 +162,7 @@ def _mbox_pieces(fh: IO[bytes]) -> Iterator[bytes | None]:
             if at > pos:
                 yield block[pos:at]
             yield None
-            pos = block.find(b"\n", at) + 1
-            in_from = pos == 0
-            pos = len(block) if in_from else pos
+            pos, in_from = _past_line(block, at)
         if pos < len(block):
             yield block[pos:]
         line_start = block.endswith(b"\n")
